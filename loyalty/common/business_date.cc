@@ -1,0 +1,13 @@
+// BusinessDate on top of Howard Hinnant's date/tz (system tzdata).
+#include "loyalty/common/business_date.h"
+
+#include <date/tz.h>
+
+namespace loyalty {
+
+date::year_month_day BusinessDate(Instant t, const std::string& iana_zone) {
+  const auto local = date::make_zoned(iana_zone, t).get_local_time();
+  return date::year_month_day{date::floor<date::days>(local)};
+}
+
+}  // namespace loyalty

@@ -1,0 +1,16 @@
+// Business dates: "today" as a store in a given IANA zone sees it (birthdays, holidays, tiers).
+#pragma once
+
+#include <string>
+
+#include <date/date.h>
+
+#include "loyalty/common/clock.h"
+
+namespace loyalty {
+
+// The calendar date of `t` in `iana_zone` (e.g. "Asia/Shanghai"); an unknown zone throws
+// std::runtime_error, so zones are validated when stores are configured.
+date::year_month_day BusinessDate(Instant t, const std::string& iana_zone);
+
+}  // namespace loyalty

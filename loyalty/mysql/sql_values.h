@@ -1,0 +1,21 @@
+// Conversions between domain values and the text forms bound to and read from MariaDB.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "loyalty/common/clock.h"
+
+namespace loyalty {
+
+// DATETIME(6) in UTC: "2026-11-23 15:35:25.123456".
+std::string ToSqlTime(Instant t);
+Instant FromSqlTime(const std::string& text);
+
+void BindOptional(sql::PreparedStatement& s, int index, const std::optional<std::string>& v);
+std::optional<std::string> GetOptional(sql::ResultSet& rs, const char* column);
+
+}  // namespace loyalty

@@ -1,0 +1,58 @@
+// Login throttling in Redis (INCR + EXPIRE window) with an in-process fallback.
+#include "loyalty/redis/redis_rate_limiter.h"
+
+namespace loyalty {
+namespace {
+
+std::string RedisKey(const std::string& key) { return "loyalty:ratelimit:" + key; }
+
+}  // namespace
+
+int InMemoryRateLimiter::RetryAfterSeconds(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = windows_.find(key);
+  const Instant now = clock_.Now();
+  if (it == windows_.end() || it->second.ends <= now) return 0;
+  if (it->second.failures < options_.max_failures) return 0;
+  return static_cast<int>(
+      std::chrono::ceil<std::chrono::seconds>(it->second.ends - now).count());
+}
+
+void InMemoryRateLimiter::RecordFailure(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  const Instant now = clock_.Now();
+  if (windows_.size() > 100000) std::erase_if(windows_, [&](auto& w) { return w.second.ends <= now; });
+  Window& w = windows_[key];
+  if (w.ends <= now) w = Window{0, now + options_.window};
+  ++w.failures;
+}
+
+void InMemoryRateLimiter::Reset(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  windows_.erase(key);
+}
+
+int RedisRateLimiter::RetryAfterSeconds(const std::string& key) {
+  auto count = redis_.Command({"GET", RedisKey(key)});
+  if (!count) return fallback_.RetryAfterSeconds(key);
+  if (!count->text || std::stoll(*count->text) < options_.max_failures) return 0;
+  auto ttl = redis_.Command({"TTL", RedisKey(key)});
+  if (!ttl) return fallback_.RetryAfterSeconds(key);
+  return ttl->integer > 0 ? static_cast<int>(ttl->integer) : 1;
+}
+
+void RedisRateLimiter::RecordFailure(const std::string& key) {
+  // The fallback always counts too, so a Redis outage does not reset anyone's window.
+  fallback_.RecordFailure(key);
+  auto count = redis_.Command({"INCR", RedisKey(key)});
+  if (count && count->integer == 1) {
+    redis_.Command({"EXPIRE", RedisKey(key), std::to_string(options_.window.count())});
+  }
+}
+
+void RedisRateLimiter::Reset(const std::string& key) {
+  fallback_.Reset(key);
+  redis_.Command({"DEL", RedisKey(key)});
+}
+
+}  // namespace loyalty
