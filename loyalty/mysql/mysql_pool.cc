@@ -4,6 +4,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 #include <spdlog/spdlog.h>
@@ -181,7 +182,10 @@ Status MysqlPool::Transaction(const std::function<Status(sql::Connection&)>& wor
 Status MysqlPool::Ping() {
   return Run([](sql::Connection& c) -> Status {
     std::unique_ptr<sql::Statement> s(c.createStatement());
-    s->execute("SELECT 1");
+    // The result must be read: an unread result set leaves the pooled connection out of sync.
+    std::unique_ptr<sql::ResultSet> rs(s->executeQuery("SELECT 1"));
+    while (rs->next()) {
+    }
     return {};
   });
 }

@@ -24,12 +24,13 @@ std::vector<std::string> StoresOf(sql::Connection& c, const std::string& staff_i
   return stores;
 }
 
-Principal ReadPrincipal(sql::Connection& c, sql::ResultSet& rs) {
+// Store ids are filled in by the caller once the row's result set is closed: Connector/C++
+// streams prepared results, and a second query while one is open breaks the protocol.
+Principal ReadPrincipal(sql::ResultSet& rs) {
   Principal p;
   p.staff_id = rs.getString("staff_id");
   p.username = rs.getString("username");
   p.role = ParseRole(std::string(rs.getString("role"))).value_or(Role::kAuditor);
-  p.store_ids = StoresOf(c, p.staff_id);
   return p;
 }
 
@@ -78,10 +79,12 @@ Result<std::optional<StaffAccount>> MysqlStaffRepository::FindByUsername(
     std::unique_ptr<sql::ResultSet> rs(s->executeQuery());
     if (!rs->next()) return {};
     StaffAccount a;
-    a.principal = ReadPrincipal(c, *rs);
+    a.principal = ReadPrincipal(*rs);
     a.display_name = rs->getString("display_name");
     a.password_phc = rs->getString("password_phc");
     a.active = rs->getBoolean("active");
+    rs.reset();
+    a.principal.store_ids = StoresOf(c, a.principal.staff_id);
     found = std::move(a);
     return {};
   });
@@ -118,7 +121,10 @@ Result<std::optional<Principal>> MysqlStaffRepository::FindSession(const std::st
     s->setString(1, token_digest);
     s->setString(2, ToSqlTime(now));
     std::unique_ptr<sql::ResultSet> rs(s->executeQuery());
-    if (rs->next()) found = ReadPrincipal(c, *rs);
+    if (!rs->next()) return {};
+    found = ReadPrincipal(*rs);
+    rs.reset();
+    found->store_ids = StoresOf(c, found->staff_id);
     return {};
   });
   if (!ran) return Fail(ran.error());

@@ -1,0 +1,141 @@
+// `loyalty admin ...`: staff accounts and stores from the shell (first admin, scripted setup).
+#include <unistd.h>
+
+#include <date/tz.h>
+
+#include <iostream>
+
+#include "api/cli/commands.h"
+
+namespace loyalty::api {
+namespace {
+
+// "--name value" pairs; repeated --store collects into a list.
+struct Flags {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> stores;
+  std::string error;
+};
+
+Flags ParseFlags(const Args& args, size_t from, std::initializer_list<const char*> known) {
+  Flags f;
+  for (size_t i = from; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool ok = false;
+    for (const char* k : known) ok = ok || a == std::string("--") + k;
+    if (!ok || i + 1 >= args.size()) {
+      f.error = ok ? a + " needs a value" : "unknown option " + a;
+      return f;
+    }
+    if (a == "--store") {
+      f.stores.push_back(args[++i]);
+    } else {
+      f.values[a.substr(2)] = args[++i];
+    }
+  }
+  return f;
+}
+
+int Report(const Error& e) {
+  std::cerr << "error: " << e.message << " (" << e.slug << ")\n";
+  return e.code == Code::kInvalidArgument || e.code == Code::kAlreadyExists ? 2 : 1;
+}
+
+int CreateStaff(Runtime& rt, const Args& args) {
+  const Flags f = ParseFlags(args, 1, {"username", "role", "store", "display-name"});
+  if (!f.error.empty() || !f.values.count("username") || !f.values.count("role")) {
+    std::cerr << (f.error.empty() ? "--username and --role are required" : f.error) << "\n"
+              << Usage("admin");
+    return 2;
+  }
+  auto role = ParseRole(f.values.at("role"));
+  if (!role) {
+    std::cerr << "error: --role must be admin, marketer, store_manager, cashier or auditor\n";
+    return 2;
+  }
+  if (isatty(STDIN_FILENO)) std::cerr << "password (12+ characters): " << std::flush;
+  std::string password;
+  std::getline(std::cin, password);
+  NewStaff staff{f.values.at("username"),
+                 f.values.count("display-name") ? f.values.at("display-name")
+                                                : f.values.at("username"),
+                 *role, f.stores};
+  auto created = rt.staff->CreateStaff(Actor::System("cli"), staff, password);
+  if (!created) return Report(created.error());
+  std::cout << "created staff " << created->username << " (" << RoleName(created->role)
+            << ") id " << created->staff_id << "\n";
+  return 0;
+}
+
+int AddStore(Runtime& rt, const Args& args) {
+  const Flags f = ParseFlags(args, 1, {"id", "name", "zone", "currency"});
+  if (!f.error.empty() || !f.values.count("id") || !f.values.count("name")) {
+    std::cerr << (f.error.empty() ? "--id and --name are required" : f.error) << "\n"
+              << Usage("admin");
+    return 2;
+  }
+  Store store{f.values.at("id"), f.values.at("name")};
+  if (f.values.count("zone")) store.time_zone = f.values.at("zone");
+  try {
+    date::locate_zone(store.time_zone);
+  } catch (const std::exception&) {
+    std::cerr << "error: --zone must be an IANA time zone such as Asia/Shanghai\n";
+    return 2;
+  }
+  if (f.values.count("currency")) store.currency = f.values.at("currency");
+  auto ok = rt.store_repository->Upsert(store);
+  if (!ok) return Report(ok.error());
+  std::cout << "store " << store.store_id << " saved\n";
+  return 0;
+}
+
+}  // namespace
+
+int AdminCommand(Runtime& rt, const Args& args) {
+  if (args.empty() || args[0] == "--help") {
+    std::cout << Usage("admin");
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "create-staff") return CreateStaff(rt, args);
+  if (args[0] == "add-store") return AddStore(rt, args);
+  if (args[0] == "seed-demo") return SeedDemo(rt);
+  std::cerr << "unknown admin command '" << args[0] << "'\n" << Usage("admin");
+  return 2;
+}
+
+std::string Usage(const std::string& command) {
+  if (command.empty()) {
+    return "usage: loyalty <command> [options]\n"
+           "commands:\n"
+           "  serve     run the HTTP API (LOYALTY_HTTP_ADDR:LOYALTY_HTTP_PORT, default "
+           "127.0.0.1:8080)\n"
+           "  migrate   apply new sql/migrations to LOYALTY_MYSQL_URL (embedded in the binary)\n"
+           "  admin     create-staff, add-store, seed-demo\n"
+           "Every command reads LOYALTY_MYSQL_URL, LOYALTY_REDIS_URL and LOYALTY_MASTER_KEY; "
+           "see README.md for all settings.\n"
+           "`loyalty <command> --help` explains one command.\n";
+  }
+  if (command == "serve") {
+    return "usage: loyalty serve\n"
+           "Serves the API until SIGINT or SIGTERM. Logs are JSON lines on stderr.\n";
+  }
+  if (command == "migrate") {
+    return "usage: loyalty migrate\n"
+           "Applies migrations not yet recorded in schema_migrations; refuses to run if an "
+           "applied migration was edited. Safe to run again.\n";
+  }
+  if (command == "admin") {
+    return "usage:\n"
+           "  loyalty admin create-staff --username NAME --role ROLE [--store ID]... "
+           "[--display-name TEXT]\n"
+           "      roles: admin, marketer, store_manager, cashier, auditor; store_manager and "
+           "cashier need --store\n"
+           "      the password is read from the first line of standard input\n"
+           "  loyalty admin add-store --id ID --name NAME [--zone Asia/Shanghai] "
+           "[--currency CNY]\n"
+           "  loyalty admin seed-demo      load the demo chain (skipped if already loaded)\n";
+  }
+  return "";
+}
+
+}  // namespace loyalty::api

@@ -1,0 +1,25 @@
+// Route registration, one function per area; main.cc calls them all before the server starts.
+#pragma once
+
+#include "api/app_context.h"
+#include "api/http/json_body.h"
+#include "api/http/router.h"
+
+namespace loyalty::api {
+
+void AddOpsRoutes(Router& router, AppContext& app);     // /healthz /readyz /metrics
+void AddAuthRoutes(Router& router, AppContext& app);    // /v1/auth/*
+void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-log
+void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
+
+inline void AddAllRoutes(Router& router, AppContext& app) {
+  AddOpsRoutes(router, app);
+  AddAuthRoutes(router, app);
+  AddStaffRoutes(router, app);
+  AddMemberRoutes(router, app);
+}
+
+// A JSON response with the given status.
+HttpResponse JsonResponse(int status, const Json& body);
+
+}  // namespace loyalty::api

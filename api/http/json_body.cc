@@ -1,0 +1,78 @@
+// JSON body reading.
+#include "api/http/json_body.h"
+
+#include "api/http/problem.h"
+
+namespace loyalty::api {
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
+                                                std::initializer_list<const char*> allowed) {
+  const std::string type = Lower(request.Header("content-type"));
+  const std::string media = type.substr(0, type.find(';'));
+  if (media.find_first_not_of(' ') == std::string::npos ||
+      (media != "application/json" && !media.ends_with("+json"))) {
+    return tl::unexpected(Problem(415, "unsupported_media_type",
+                                  "send the body as JSON with 'Content-Type: application/json'",
+                                  request.request_id));
+  }
+  Json body;
+  try {
+    body = Json::parse(request.body);
+  } catch (const Json::parse_error& e) {
+    return tl::unexpected(Problem(400, "invalid_json",
+                                  "the body is not valid JSON (error at byte " +
+                                      std::to_string(e.byte) + ")",
+                                  request.request_id));
+  }
+  if (!body.is_object()) {
+    return tl::unexpected(Problem(400, "invalid_json", "the body must be a JSON object",
+                                  request.request_id));
+  }
+  for (const auto& [key, value] : body.items()) {
+    bool known = false;
+    for (const char* name : allowed) known = known || key == name;
+    if (!known) {
+      std::string names;
+      for (const char* name : allowed) names += names.empty() ? name : std::string(", ") + name;
+      Error e{Code::kInvalidArgument, "unknown_field",
+              "unknown field '" + key.substr(0, 64) + "'; expected one of: " + names, {}};
+      return tl::unexpected(Problem(e.With("field", key.substr(0, 64)), request.request_id));
+    }
+  }
+  return body;
+}
+
+Result<std::optional<std::string>> OptionalString(const Json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string()) {
+    return InvalidField(field, "invalid_type", std::string(field) + " must be a string");
+  }
+  return std::optional<std::string>{it->get<std::string>()};
+}
+
+Result<std::optional<bool>> OptionalBool(const Json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<bool>{};
+  if (!it->is_boolean()) {
+    return InvalidField(field, "invalid_type", std::string(field) + " must be true or false");
+  }
+  return std::optional<bool>{it->get<bool>()};
+}
+
+Result<std::string> RequiredString(const Json& body, const char* field) {
+  auto value = OptionalString(body, field);
+  if (!value) return Fail(value.error());
+  if (!*value) return InvalidField(field, "missing_field", std::string(field) + " is required");
+  return **value;
+}
+
+}  // namespace loyalty::api

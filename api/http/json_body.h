@@ -1,0 +1,30 @@
+// Reading JSON request bodies: content type, syntax, shape and typed fields, each failure a 4xx
+// that names the problem.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "api/http/http_types.h"
+#include "loyalty/common/error.h"
+
+namespace loyalty::api {
+
+using Json = nlohmann::json;
+
+// 415 unless Content-Type is application/json (any charset param); 400 invalid_json naming the
+// byte offset of a syntax error; 400 when the body is not an object or has a field not in
+// `allowed` (a misspelt field should not be silently ignored).
+tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
+                                                std::initializer_list<const char*> allowed);
+
+// Typed field access: absent → nullopt; wrong type → 400 naming the field and expected type.
+Result<std::optional<std::string>> OptionalString(const Json& body, const char* field);
+Result<std::optional<bool>> OptionalBool(const Json& body, const char* field);
+Result<std::string> RequiredString(const Json& body, const char* field);
+
+}  // namespace loyalty::api

@@ -1,0 +1,41 @@
+// Wiring of adapters into services.
+#include "api/runtime.h"
+
+namespace loyalty::api {
+
+Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
+  auto key = ParseMasterKey(options.master_key_hex);
+  if (!key) return Fail(key.error());
+  auto mysql = ParseMysqlUrl(options.mysql_url);
+  if (!mysql) return Fail(mysql.error());
+  auto redis = ParseRedisUrl(options.redis_url);
+  if (!redis) return Fail(redis.error());
+
+  auto rt = std::make_unique<Runtime>();
+  rt->options = options;
+  rt->pii = std::make_unique<AesGcmPiiProtector>(*key);
+  rt->hasher = std::make_unique<ScryptPasswordHasher>(options.scrypt_log2_n);
+  MysqlPoolOptions pool_options;
+  pool_options.size = static_cast<size_t>(options.db_pool_size);
+  rt->pool = std::make_unique<MysqlPool>(*mysql, pool_options);
+  rt->redis = std::make_unique<RedisClient>(*redis);
+  rt->member_repository = std::make_unique<MysqlMemberRepository>(*rt->pool);
+  rt->staff_repository = std::make_unique<MysqlStaffRepository>(*rt->pool);
+  rt->store_repository = std::make_unique<MysqlStoreRepository>(*rt->pool);
+  rt->audit_log = std::make_unique<MysqlAuditLog>(*rt->pool);
+  rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
+  rt->login_limiter = std::make_unique<RedisRateLimiter>(
+      *rt->redis, rt->clock,
+      RateLimitOptions{options.login_max_failures,
+                       std::chrono::seconds(options.login_window_seconds)});
+  rt->members = std::make_unique<MemberService>(
+      MemberPorts{*rt->member_repository, *rt->pii, rt->random, rt->clock, *rt->member_cache,
+                  *rt->audit_log});
+  rt->staff = std::make_unique<StaffService>(
+      StaffPorts{*rt->staff_repository, *rt->hasher, rt->random, rt->clock, *rt->login_limiter,
+                 *rt->audit_log},
+      StaffServiceOptions{std::chrono::minutes(options.session_ttl_minutes)});
+  return rt;
+}
+
+}  // namespace loyalty::api

@@ -1,0 +1,43 @@
+// The composition root's object graph: adapters wired into services, built once per process.
+#pragma once
+
+#include <memory>
+
+#include "api/server_options.h"
+#include "loyalty/crypto/openssl_crypto.h"
+#include "loyalty/mysql/mysql_audit_log.h"
+#include "loyalty/mysql/migrator.h"
+#include "loyalty/mysql/mysql_member_repository.h"
+#include "loyalty/mysql/mysql_pool.h"
+#include "loyalty/mysql/mysql_staff_repository.h"
+#include "loyalty/mysql/mysql_store_repository.h"
+#include "loyalty/redis/redis_client.h"
+#include "loyalty/redis/redis_member_cache.h"
+#include "loyalty/redis/redis_rate_limiter.h"
+#include "loyalty/service/member_service.h"
+#include "loyalty/service/staff_service.h"
+
+namespace loyalty::api {
+
+struct Runtime {
+  ServerOptions options;
+  SystemClock clock;
+  OpenSslRandom random;
+  std::unique_ptr<AesGcmPiiProtector> pii;
+  std::unique_ptr<ScryptPasswordHasher> hasher;
+  std::unique_ptr<MysqlPool> pool;
+  std::unique_ptr<RedisClient> redis;
+  std::unique_ptr<MysqlMemberRepository> member_repository;
+  std::unique_ptr<MysqlStaffRepository> staff_repository;
+  std::unique_ptr<MysqlStoreRepository> store_repository;
+  std::unique_ptr<MysqlAuditLog> audit_log;
+  std::unique_ptr<RedisMemberCache> member_cache;
+  std::unique_ptr<RedisRateLimiter> login_limiter;
+  std::unique_ptr<MemberService> members;
+  std::unique_ptr<StaffService> staff;
+};
+
+// Validates URLs and the master key; connects lazily (a database that is down now is fine).
+Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options);
+
+}  // namespace loyalty::api
