@@ -13,9 +13,7 @@ Error BadCredentials() {
 }  // namespace
 
 StaffService::StaffService(StaffPorts ports, StaffServiceOptions options)
-    : ports_(ports),
-      options_(options),
-      dummy_phc_(ports_.hasher.Hash("timing-equaliser-password")) {}
+    : ports_(ports), options_(options) {}
 
 Result<Principal> StaffService::CreateStaff(const Actor& actor, const NewStaff& staff,
                                             const std::string& password) {
@@ -49,6 +47,7 @@ Result<Session> StaffService::Login(const std::string& username, const std::stri
   }
   auto found = ports_.repository.FindByUsername(username);
   if (!found) return Fail(found.error());
+  std::call_once(dummy_once_, [&] { dummy_phc_ = ports_.hasher.Hash("timing-equaliser-password"); });
   const bool known = found->has_value() && (*found)->active;
   const bool verified =
       ports_.hasher.Verify(password, known ? (*found)->password_phc : dummy_phc_) && known;

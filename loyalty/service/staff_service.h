@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,10 @@ class StaffService {
 
   StaffPorts ports_;
   StaffServiceOptions options_;
-  const std::string dummy_phc_;  // verified against for unknown users, so timing does not tell
+  // Verified against for unknown users so the response time does not tell who exists; made on
+  // first login, not at start, so CLI commands do not pay a scrypt run for it.
+  std::once_flag dummy_once_;
+  std::string dummy_phc_;
 };
 
 }  // namespace loyalty
