@@ -5,6 +5,8 @@
 #include <string>
 
 #include "api/http/http_types.h"
+#include "api/http/router.h"
+#include "loyalty/domain/ports/idempotency_store.h"
 #include "api/metrics.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
@@ -20,12 +22,18 @@ struct Readiness {
 struct AppContext {
   MemberService& members;
   StaffService& staff;
+  IdempotencyStore& idempotency;
+  const Clock& clock;
   Metrics& metrics;
   std::function<Readiness()> readiness;
   std::function<std::string()> pool_metrics;  // Prometheus lines about the pools
 };
 
-// The staff member behind "Authorization: Bearer <token>", or the 401 to send.
-Result<Actor> Authenticate(AppContext& app, const HttpRequest& request);
+// The staff member behind "Authorization: Bearer <token>", or the 401 to send. Remembered in
+// the request, so a second call (e.g. handler after the idempotency wrapper) costs nothing.
+Result<Actor> Authenticate(AppContext& app, HttpRequest& request);
+
+// Wraps a mutating handler so it honours the Idempotency-Key header (api/http/idempotency.cc).
+Handler Idempotent(AppContext& app, Handler handler);
 
 }  // namespace loyalty::api

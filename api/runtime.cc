@@ -23,6 +23,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->staff_repository = std::make_unique<MysqlStaffRepository>(*rt->pool);
   rt->store_repository = std::make_unique<MysqlStoreRepository>(*rt->pool);
   rt->audit_log = std::make_unique<MysqlAuditLog>(*rt->pool);
+  rt->idempotency = std::make_unique<MysqlIdempotencyStore>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,

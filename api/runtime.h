@@ -7,6 +7,7 @@
 #include "loyalty/crypto/openssl_crypto.h"
 #include "loyalty/mysql/mysql_audit_log.h"
 #include "loyalty/mysql/migrator.h"
+#include "loyalty/mysql/mysql_idempotency_store.h"
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
@@ -31,6 +32,7 @@ struct Runtime {
   std::unique_ptr<MysqlStaffRepository> staff_repository;
   std::unique_ptr<MysqlStoreRepository> store_repository;
   std::unique_ptr<MysqlAuditLog> audit_log;
+  std::unique_ptr<MysqlIdempotencyStore> idempotency;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;

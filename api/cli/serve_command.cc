@@ -42,7 +42,7 @@ int ServeCommand(Runtime& rt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Metrics metrics;
-  AppContext app{*rt.members, *rt.staff, metrics,
+  AppContext app{*rt.members, *rt.staff, *rt.idempotency, rt.clock, metrics,
                  [&rt] { return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()}; },
                  [&rt] { return PoolMetrics(rt); }};
   Router router;

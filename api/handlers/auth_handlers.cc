@@ -15,10 +15,13 @@ std::string BearerToken(const HttpRequest& req) {
 
 }  // namespace
 
-Result<Actor> Authenticate(AppContext& app, const HttpRequest& request) {
-  auto who = app.staff.Authenticate(BearerToken(request));
-  if (!who) return Fail(who.error());
-  return Actor{*who, request.request_id};
+Result<Actor> Authenticate(AppContext& app, HttpRequest& request) {
+  if (!request.principal) {
+    auto who = app.staff.Authenticate(BearerToken(request));
+    if (!who) return Fail(who.error());
+    request.principal = *who;
+  }
+  return Actor{*request.principal, request.request_id};
 }
 
 HttpResponse JsonResponse(int status, const Json& body) {

@@ -6,7 +6,7 @@
 namespace loyalty::api {
 
 void AddMemberRoutes(Router& router, AppContext& app) {
-  router.Add("POST", "/v1/members", [&app](HttpRequest& req) {
+  router.Add("POST", "/v1/members", Idempotent(app, [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
     auto body = ReadJsonObject(req, kMemberFields);
@@ -18,7 +18,7 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     HttpResponse r = JsonResponse(201, MemberJson(*member, actor->principal));
     r.headers.emplace_back("Location", "/v1/members/" + member->member_id);
     return r;
-  });
+  }));
 
   router.Add("GET", "/v1/members", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
@@ -51,7 +51,7 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     return JsonResponse(200, MemberJson(*member, actor->principal));
   });
 
-  router.Add("PATCH", "/v1/members/:id", [&app](HttpRequest& req) {
+  router.Add("PATCH", "/v1/members/:id", Idempotent(app, [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
     auto body = ReadJsonObject(req, kMemberFields);
@@ -61,7 +61,7 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     auto member = app.members.Update(*actor, req.path_params["id"], *patch);
     if (!member) return Problem(member.error(), req.request_id);
     return JsonResponse(200, MemberJson(*member, actor->principal));
-  });
+  }));
 
   router.Add("GET", "/v1/members/:id/export", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
@@ -71,13 +71,13 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     return JsonResponse(200, ExportJson(*data));
   });
 
-  router.Add("DELETE", "/v1/members/:id", [&app](HttpRequest& req) {
+  router.Add("DELETE", "/v1/members/:id", Idempotent(app, [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
     auto member = app.members.Erase(*actor, req.path_params["id"]);
     if (!member) return Problem(member.error(), req.request_id);
     return JsonResponse(200, MemberJson(*member, actor->principal));
-  });
+  }));
 }
 
 }  // namespace loyalty::api

@@ -6,7 +6,7 @@
 namespace loyalty::api {
 
 void AddStaffRoutes(Router& router, AppContext& app) {
-  router.Add("POST", "/v1/staff", [&app](HttpRequest& req) {
+  router.Add("POST", "/v1/staff", Idempotent(app, [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
     auto body = ReadJsonObject(req, {"username", "password", "role", "store_ids", "display_name"});
@@ -46,7 +46,7 @@ void AddStaffRoutes(Router& router, AppContext& app) {
                                   {"username", created->username},
                                   {"role", RoleName(created->role)},
                                   {"store_ids", created->store_ids}});
-  });
+  }));
 
   router.Add("GET", "/v1/audit-log", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "loyalty/domain/staff.h"
 
 namespace loyalty::api {
 
@@ -16,6 +19,7 @@ struct HttpRequest {
   std::string remote_address;
   std::string request_id;  // assigned by the server before routing
   std::map<std::string, std::string> path_params;  // filled by the router
+  std::optional<Principal> principal;  // set once the bearer token was checked
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
