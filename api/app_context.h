@@ -10,6 +10,7 @@
 #include "api/metrics.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
+#include "loyalty/service/points_service.h"
 #include "loyalty/service/staff_service.h"
 
 namespace loyalty::api {
@@ -22,6 +23,7 @@ struct Readiness {
 struct AppContext {
   MemberService& members;
   StaffService& staff;
+  PointsService& points;
   IdempotencyStore& idempotency;
   const Clock& clock;
   Metrics& metrics;

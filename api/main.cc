@@ -41,5 +41,8 @@ int main(int argc, char** argv) {
     return ServeCommand(**runtime);
   }
   if (command == "migrate") return MigrateCommand(**runtime);
+  if (command == "audit") return AuditCommand(**runtime);
+  if (command == "activate") return SweepCommand(**runtime, true, false);
+  if (command == "expire") return SweepCommand(**runtime, false, true);
   return AdminCommand(**runtime, Args(args.begin() + 1, args.end()));
 }

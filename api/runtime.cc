@@ -24,6 +24,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->store_repository = std::make_unique<MysqlStoreRepository>(*rt->pool);
   rt->audit_log = std::make_unique<MysqlAuditLog>(*rt->pool);
   rt->idempotency = std::make_unique<MysqlIdempotencyStore>(*rt->pool);
+  rt->ledger = std::make_unique<MysqlLedgerRepository>(*rt->pool);
+  rt->program = std::make_unique<MysqlProgramStore>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,
@@ -36,6 +38,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       StaffPorts{*rt->staff_repository, *rt->hasher, rt->random, rt->clock, *rt->login_limiter,
                  *rt->audit_log},
       StaffServiceOptions{std::chrono::minutes(options.session_ttl_minutes)});
+  rt->points = std::make_unique<PointsService>(
+      PointsPorts{*rt->ledger, *rt->program, *rt->member_repository, rt->random, rt->clock});
   return rt;
 }
 

@@ -8,7 +8,9 @@
 #include "loyalty/mysql/mysql_audit_log.h"
 #include "loyalty/mysql/migrator.h"
 #include "loyalty/mysql/mysql_idempotency_store.h"
+#include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
+#include "loyalty/mysql/mysql_program_store.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
 #include "loyalty/mysql/mysql_store_repository.h"
@@ -16,6 +18,7 @@
 #include "loyalty/redis/redis_member_cache.h"
 #include "loyalty/redis/redis_rate_limiter.h"
 #include "loyalty/service/member_service.h"
+#include "loyalty/service/points_service.h"
 #include "loyalty/service/staff_service.h"
 
 namespace loyalty::api {
@@ -33,10 +36,13 @@ struct Runtime {
   std::unique_ptr<MysqlStoreRepository> store_repository;
   std::unique_ptr<MysqlAuditLog> audit_log;
   std::unique_ptr<MysqlIdempotencyStore> idempotency;
+  std::unique_ptr<MysqlLedgerRepository> ledger;
+  std::unique_ptr<MysqlProgramStore> program;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;
   std::unique_ptr<StaffService> staff;
+  std::unique_ptr<PointsService> points;
 };
 
 // Validates URLs and the master key; connects lazily (a database that is down now is fine).

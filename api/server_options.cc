@@ -39,7 +39,8 @@ Result<ServerOptions> OptionsFromEnv(const Getenv& getenv) {
         std::tuple{"LOYALTY_SESSION_TTL_MINUTES", 5, 7 * 24 * 60, &o.session_ttl_minutes},
         std::tuple{"LOYALTY_LOGIN_MAX_FAILURES", 1, 100, &o.login_max_failures},
         std::tuple{"LOYALTY_LOGIN_WINDOW_SECONDS", 10, 86400, &o.login_window_seconds},
-        std::tuple{"LOYALTY_SCRYPT_LOG2N", 14, 20, &o.scrypt_log2_n}}) {
+        std::tuple{"LOYALTY_SCRYPT_LOG2N", 14, 19, &o.scrypt_log2_n},
+        std::tuple{"LOYALTY_SWEEP_SECONDS", 0, 86400, &o.sweep_seconds}}) {
     if (auto ok = ReadInt(getenv, name, min, max, *slot); !ok) return Fail(ok.error());
   }
   o.http_port = static_cast<uint16_t>(port);

@@ -21,8 +21,9 @@ struct ServerOptions {
   int session_ttl_minutes = 720;   // LOYALTY_SESSION_TTL_MINUTES: staff login lifetime
   int login_max_failures = 5;      // LOYALTY_LOGIN_MAX_FAILURES: then 429 for the window
   int login_window_seconds = 900;  // LOYALTY_LOGIN_WINDOW_SECONDS
-  int scrypt_log2_n = 17;          // LOYALTY_SCRYPT_LOG2N: cost of new password hashes (14..20)
+  int scrypt_log2_n = 17;          // LOYALTY_SCRYPT_LOG2N: cost of new password hashes (14..19)
   std::string log_level = "info";  // LOYALTY_LOG_LEVEL: debug, info, warn, error
+  int sweep_seconds = 60;  // LOYALTY_SWEEP_SECONDS: points activation/expiry run (0 = off)
 };
 
 using Getenv = std::function<const char*(const char*)>;

@@ -111,6 +111,9 @@ std::string Usage(const std::string& command) {
            "127.0.0.1:8080)\n"
            "  migrate   apply new sql/migrations to LOYALTY_MYSQL_URL (embedded in the binary)\n"
            "  admin     create-staff, add-store, seed-demo\n"
+           "  audit     check every points account against its entries and lots\n"
+           "  activate  make pending points available whose return window is over\n"
+           "  expire    expire points whose time has come\n"
            "Every command reads LOYALTY_MYSQL_URL, LOYALTY_REDIS_URL and LOYALTY_MASTER_KEY; "
            "see README.md for all settings.\n"
            "`loyalty <command> --help` explains one command.\n";
@@ -123,6 +126,16 @@ std::string Usage(const std::string& command) {
     return "usage: loyalty migrate\n"
            "Applies migrations not yet recorded in schema_migrations; refuses to run if an "
            "applied migration was edited. Safe to run again.\n";
+  }
+  if (command == "audit") {
+    return "usage: loyalty audit\n"
+           "Checks for every member: balance = sum of ledger entries = sum of open lots, and "
+           "nothing negative unless the refund policy allows it. Exits 1 naming offenders.\n";
+  }
+  if (command == "activate" || command == "expire") {
+    return "usage: loyalty " + command +
+           "\nDoes now what `loyalty serve` does every minute; safe to run any number of times "
+           "and alongside a running server.\n";
   }
   if (command == "admin") {
     return "usage:\n"

@@ -14,6 +14,10 @@ int ServeCommand(Runtime& rt);
 int MigrateCommand(Runtime& rt);
 int AdminCommand(Runtime& rt, const Args& args);  // args after "admin"
 int SeedDemo(Runtime& rt);
+// Exit 1 naming every member whose account does not match its entries and lots.
+int AuditCommand(Runtime& rt);
+// Activation and/or expiry of whatever is due now; prints what it did.
+int SweepCommand(Runtime& rt, bool activate, bool expire);
 
 // Usage text for `loyalty --help` and `loyalty <command> --help`; empty for unknown commands.
 std::string Usage(const std::string& command);

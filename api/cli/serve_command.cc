@@ -9,6 +9,7 @@
 #include "api/handlers/routes.h"
 #include "api/http/dispatcher.h"
 #include "api/http/pistache_server.h"
+#include "api/periodic_task.h"
 
 namespace loyalty::api {
 namespace {
@@ -42,7 +43,7 @@ int ServeCommand(Runtime& rt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Metrics metrics;
-  AppContext app{*rt.members, *rt.staff, *rt.idempotency, rt.clock, metrics,
+  AppContext app{*rt.members, *rt.staff, *rt.points, *rt.idempotency, rt.clock, metrics,
                  [&rt] { return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()}; },
                  [&rt] { return PoolMetrics(rt); }};
   Router router;
@@ -52,6 +53,23 @@ int ServeCommand(Runtime& rt) {
   HttpServer server(dispatcher, workers,
                     HttpServerOptions{rt.options.http_address, rt.options.http_port,
                                       rt.options.io_threads, 1024});
+  // Points activation and expiry; several servers may sweep at once (each member's change is
+  // decided under its row lock), so no leader election is needed.
+  std::optional<PeriodicTask> sweeper;
+  if (rt.options.sweep_seconds > 0) {
+    sweeper.emplace(std::chrono::seconds(rt.options.sweep_seconds), [&rt] {
+      auto report = rt.points->Sweep(rt.clock.Now());
+      if (!report) {
+        spdlog::warn(nlohmann::json{{"msg", "points sweep failed"}, {"error", report.error().message}}.dump());
+      } else if (report->members > 0) {
+        spdlog::info(nlohmann::json{{"msg", "points sweep"},
+                                    {"members", report->members},
+                                    {"activated_lots", report->activated_lots},
+                                    {"expired_lots", report->expired_lots}}
+                         .dump());
+      }
+    });
+  }
   uint16_t port = 0;
   try {
     port = server.Start();

@@ -11,12 +11,14 @@ void AddOpsRoutes(Router& router, AppContext& app);     // /healthz /readyz /met
 void AddAuthRoutes(Router& router, AppContext& app);    // /v1/auth/*
 void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-log
 void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
+void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjustments, liability
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
   AddAuthRoutes(router, app);
   AddStaffRoutes(router, app);
   AddMemberRoutes(router, app);
+  AddPointsRoutes(router, app);
 }
 
 // A JSON response with the given status.

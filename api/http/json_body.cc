@@ -13,8 +13,7 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
-                                                std::initializer_list<const char*> allowed) {
+tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request) {
   const std::string type = Lower(request.Header("content-type"));
   const std::string media = type.substr(0, type.find(';'));
   if (media.find_first_not_of(' ') == std::string::npos ||
@@ -36,7 +35,14 @@ tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
     return tl::unexpected(Problem(400, "invalid_json", "the body must be a JSON object",
                                   request.request_id));
   }
-  for (const auto& [key, value] : body.items()) {
+  return body;
+}
+
+tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
+                                                std::initializer_list<const char*> allowed) {
+  auto body = ReadJsonObject(request);
+  if (!body) return body;
+  for (const auto& [key, value] : body->items()) {
     bool known = false;
     for (const char* name : allowed) known = known || key == name;
     if (!known) {
@@ -66,6 +72,21 @@ Result<std::optional<bool>> OptionalBool(const Json& body, const char* field) {
     return InvalidField(field, "invalid_type", std::string(field) + " must be true or false");
   }
   return std::optional<bool>{it->get<bool>()};
+}
+
+Result<int64_t> RequiredInt64(const Json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) {
+    return InvalidField(field, "missing_field", std::string(field) + " is required");
+  }
+  const bool fits = it->is_number_integer() &&
+                    (!it->is_number_unsigned() ||
+                     it->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX));
+  if (!fits) {
+    return InvalidField(field, "invalid_type",
+                        std::string(field) + " must be a whole number (no quotes, no decimals)");
+  }
+  return it->get<int64_t>();
 }
 
 Result<std::string> RequiredString(const Json& body, const char* field) {

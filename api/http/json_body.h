@@ -21,10 +21,14 @@ using Json = nlohmann::json;
 // `allowed` (a misspelt field should not be silently ignored).
 tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
                                                 std::initializer_list<const char*> allowed);
+// The same without the field check, for bodies whose mapper checks fields itself.
+tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request);
 
 // Typed field access: absent → nullopt; wrong type → 400 naming the field and expected type.
 Result<std::optional<std::string>> OptionalString(const Json& body, const char* field);
 Result<std::optional<bool>> OptionalBool(const Json& body, const char* field);
 Result<std::string> RequiredString(const Json& body, const char* field);
+// A whole number that fits int64: 1.5, "10", 1e30 and 9223372036854775808 are 400s.
+Result<int64_t> RequiredInt64(const Json& body, const char* field);
 
 }  // namespace loyalty::api

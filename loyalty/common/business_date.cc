@@ -10,4 +10,13 @@ date::year_month_day BusinessDate(Instant t, const std::string& iana_zone) {
   return date::year_month_day{date::floor<date::days>(local)};
 }
 
+bool IsKnownZone(const std::string& iana_zone) {
+  try {
+    date::locate_zone(iana_zone);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 }  // namespace loyalty

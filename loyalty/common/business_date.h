@@ -13,4 +13,7 @@ namespace loyalty {
 // std::runtime_error, so zones are validated when stores are configured.
 date::year_month_day BusinessDate(Instant t, const std::string& iana_zone);
 
+// Whether the system's time zone database knows `iana_zone`.
+bool IsKnownZone(const std::string& iana_zone);
+
 }  // namespace loyalty

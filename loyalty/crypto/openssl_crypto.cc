@@ -207,13 +207,15 @@ bool ScryptPasswordHasher::Verify(std::string_view password, std::string_view ph
   const std::string text(phc);
   if (std::sscanf(text.c_str(), "$scrypt$ln=%d,r=%d,p=%d$%64[^$]$%128s", &ln, &r, &p, salt_b64,
                   hash_b64) != 5 ||
-      ln < 10 || ln > 20 || r < 1 || r > 32 || p < 1 || p > 4) {
+      ln < 10 || ln > 19 || r < 1 || r > 32 || p < 1 || p > 4) {
     return false;
   }
   const auto salt = Unbase64(salt_b64);
   const auto expected = Unbase64(hash_b64);
-  if (!salt || !expected || expected->empty() || expected->size() > 64) return false;
-  uint8_t actual[64];
+  // Hash() always writes a 16-byte salt and a 32-byte hash; a shorter stored hash would let a
+  // wrong password match its first bytes.
+  if (!salt || salt->size() != 16 || !expected || expected->size() != 32) return false;
+  uint8_t actual[32];
   if (!Scrypt(password, *salt, uint64_t{1} << ln, r, p, actual, expected->size())) return false;
   return CRYPTO_memcmp(actual, expected->data(), expected->size()) == 0;
 }

@@ -2,31 +2,15 @@
 #include "loyalty/domain/member.h"
 
 #include "loyalty/common/time_format.h"
+#include "loyalty/common/utf8.h"
 #include "loyalty/domain/email.h"
 #include "loyalty/domain/phone.h"
+#include "loyalty/domain/store_id.h"
 
 namespace loyalty {
 namespace {
 
-constexpr size_t kMaxNameBytes = 120;  // 40 CJK characters in UTF-8
-constexpr size_t kMaxStoreIdBytes = 32;
-
-bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F) return false;  // control characters have no place in a name
-    const size_t continuation = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2
-                                : (c >> 3) == 0x1E ? 3 : 4;
-    if (continuation == 4 || i + continuation >= s.size() + (continuation == 0 ? 1 : 0)) {
-      return false;  // invalid lead byte, or a sequence cut off by the end of the string
-    }
-    for (size_t k = 1; k <= continuation; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    }
-    i += continuation + 1;
-  }
-  return true;
-}
+constexpr size_t kMaxNameCharacters = 40;
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -37,12 +21,13 @@ std::string Trim(std::string_view s) {
 Result<std::string> ValidName(std::string_view raw) {
   std::string name = Trim(raw);
   if (name.empty()) return InvalidField("name", "invalid_name", "name is required");
-  if (name.size() > kMaxNameBytes) {
-    return InvalidField("name", "invalid_name", "name is longer than 40 characters");
-  }
-  if (!IsValidUtf8(name)) {
+  const auto length = CountPrintableCodePoints(name);
+  if (!length) {
     return InvalidField("name", "invalid_name",
                         "name must be UTF-8 text without control characters");
+  }
+  if (*length > kMaxNameCharacters) {
+    return InvalidField("name", "invalid_name", "name is longer than 40 characters");
   }
   return name;
 }
@@ -60,20 +45,6 @@ Result<std::optional<date::year_month_day>> ValidBirthday(std::string_view raw,
                         "birthday must be between 1900-01-01 and today");
   }
   return std::optional<date::year_month_day>{*d};
-}
-
-Result<std::string> ValidStoreId(std::string_view raw) {
-  if (raw.empty() || raw.size() > kMaxStoreIdBytes) {
-    return InvalidField("home_store_id", "invalid_store_id",
-                        "home_store_id must be 1 to 32 characters");
-  }
-  for (char c : raw) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      return InvalidField("home_store_id", "invalid_store_id",
-                          "home_store_id may contain only letters, digits, '-' and '_'");
-    }
-  }
-  return std::string(raw);
 }
 
 }  // namespace
@@ -121,7 +92,7 @@ Result<Member> NewMember(const EnrolRequest& request, date::year_month_day today
   if (!birthday) return Fail(birthday.error());
   m.birthday = *birthday;
   if (request.home_store_id) {
-    auto store = ValidStoreId(*request.home_store_id);
+    auto store = ValidStoreId(*request.home_store_id, "home_store_id");
     if (!store) return Fail(store.error());
     m.home_store_id = *store;
   }
@@ -166,7 +137,7 @@ Result<std::vector<ConsentChannel>> ApplyPatch(Member& member, const MemberPatch
     next.birthday = *birthday;
   }
   if (patch.home_store_id) {
-    auto store = ValidStoreId(*patch.home_store_id);
+    auto store = ValidStoreId(*patch.home_store_id, "home_store_id");
     if (!store) return Fail(store.error());
     next.home_store_id = *store;
   }

@@ -10,7 +10,7 @@ using i18n::phonenumbers::PhoneNumberUtil;
 
 Result<std::string> NormalizePhone(std::string_view raw, std::string_view default_region) {
   if (raw.empty()) return InvalidField("phone", "invalid_phone", "phone is required");
-  if (raw.size() > 32) {
+  if (raw.size() > 64) {  // room for full-width digits (3 bytes each) and separators
     return InvalidField("phone", "invalid_phone", "phone is too long to be a phone number");
   }
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();

@@ -2,6 +2,10 @@
 #include "loyalty/domain/staff.h"
 
 #include <algorithm>
+#include <set>
+
+#include "loyalty/common/utf8.h"
+#include "loyalty/domain/store_id.h"
 
 namespace loyalty {
 
@@ -25,14 +29,19 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 bool RoleAllows(Role role, Permission p) {
+  using P = Permission;
   switch (role) {
     case Role::kAdmin: return true;
-    case Role::kMarketer: return p == Permission::kMembersRead;
+    case Role::kMarketer: return p == P::kMembersRead || p == P::kProgramRead;
     case Role::kStoreManager:
-      return p == Permission::kMembersRead || p == Permission::kMembersWrite ||
-             p == Permission::kAuditRead;
-    case Role::kCashier: return p == Permission::kMembersRead || p == Permission::kMembersWrite;
-    case Role::kAuditor: return p == Permission::kMembersRead || p == Permission::kAuditRead;
+      return p == P::kMembersRead || p == P::kMembersWrite || p == P::kAuditRead ||
+             p == P::kPointsRedeem || p == P::kPointsAdjust || p == P::kProgramRead;
+    case Role::kCashier:
+      return p == P::kMembersRead || p == P::kMembersWrite || p == P::kPointsRedeem ||
+             p == P::kProgramRead;
+    case Role::kAuditor:
+      return p == P::kMembersRead || p == P::kAuditRead || p == P::kProgramRead ||
+             p == P::kReportsRead;
   }
   return false;
 }
@@ -61,9 +70,17 @@ Status ValidateNewStaff(const NewStaff& staff) {
     return InvalidField("username", "invalid_username",
                         "username must be 3 to 32 of a-z, 0-9, '.', '_' or '-'");
   }
-  if (staff.display_name.size() > 120) {
+  const auto display_length = CountPrintableCodePoints(staff.display_name);
+  if (!display_length || *display_length > 40) {
     return InvalidField("display_name", "invalid_display_name",
-                        "display_name is longer than 40 characters");
+                        "display_name must be at most 40 characters of UTF-8 text");
+  }
+  std::set<std::string> seen;
+  for (const auto& id : staff.store_ids) {
+    if (auto ok = ValidStoreId(id, "store_ids"); !ok) return Fail(ok.error());
+    if (!seen.insert(id).second) {
+      return InvalidField("store_ids", "duplicate_store_id", "store " + id + " is listed twice");
+    }
   }
   if (IsStoreScoped(staff.role) && staff.store_ids.empty()) {
     return InvalidField("store_ids", "store_required",
@@ -78,9 +95,11 @@ Status ValidateNewStaff(const NewStaff& staff) {
 }
 
 Status ValidatePassword(std::string_view password) {
-  if (password.size() < 12 || password.size() > 128) {
+  const auto length = CountPrintableCodePoints(password);
+  if (!length || *length < 12 || password.size() > 128) {
     return InvalidField("password", "weak_password",
-                        "password must be 12 to 128 characters; a short phrase works well");
+                        "password must be 12 or more characters (at most 128 bytes) of text; a short "
+                        "phrase works well");
   }
   return {};
 }

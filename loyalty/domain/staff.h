@@ -21,6 +21,11 @@ enum class Permission {
   kMembersErase,   // erasure on request
   kStaffManage,    // create staff accounts
   kAuditRead,      // read the audit log (store-scoped roles see only their stores)
+  kPointsRedeem,   // spend a member's points (till, service desk) and move them between members
+  kPointsAdjust,   // manual corrections; large ones need a second person's approval
+  kProgramRead,    // see the program configuration
+  kProgramWrite,   // change the program configuration
+  kReportsRead,    // liability and other finance reports
 };
 
 bool RoleAllows(Role role, Permission permission);

@@ -28,6 +28,13 @@ void InsertAudit(sql::Connection& c, const AuditEntry& e) {
   s->execute();
 }
 
+Status MysqlAuditLog::Append(const AuditEntry& entry) {
+  return pool_.Run([&](sql::Connection& c) -> Status {
+    InsertAudit(c, entry);
+    return {};
+  });
+}
+
 Result<std::vector<AuditEntry>> MysqlAuditLog::List(const AuditFilter& filter) {
   std::string where = "1=1";
   std::vector<std::string> args;

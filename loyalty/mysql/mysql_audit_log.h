@@ -18,6 +18,7 @@ class MysqlAuditLog final : public AuditLogReader {
  public:
   explicit MysqlAuditLog(MysqlPool& pool) : pool_(pool) {}
   Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;
+  Status Append(const AuditEntry& entry) override;
 
  private:
   MysqlPool& pool_;

@@ -35,7 +35,7 @@ void InMemoryRateLimiter::Reset(const std::string& key) {
 int RedisRateLimiter::RetryAfterSeconds(const std::string& key) {
   auto count = redis_.Command({"GET", RedisKey(key)});
   if (!count) return fallback_.RetryAfterSeconds(key);
-  if (!count->text || std::stoll(*count->text) < options_.max_failures) return 0;
+  if (!count->text || std::atoll(count->text->c_str()) < options_.max_failures) return 0;
   auto ttl = redis_.Command({"TTL", RedisKey(key)});
   if (!ttl) return fallback_.RetryAfterSeconds(key);
   return ttl->integer > 0 ? static_cast<int>(ttl->integer) : 1;
@@ -45,7 +45,12 @@ void RedisRateLimiter::RecordFailure(const std::string& key) {
   // The fallback always counts too, so a Redis outage does not reset anyone's window.
   fallback_.RecordFailure(key);
   auto count = redis_.Command({"INCR", RedisKey(key)});
-  if (count && count->integer == 1) {
+  if (!count) return;
+  // The window starts with the first failure. If that EXPIRE was lost the key would never
+  // expire and lock the user out for good, so a key without a TTL gets one on the next failure.
+  const bool first = count->integer == 1;
+  auto ttl = first ? std::nullopt : redis_.Command({"TTL", RedisKey(key)});
+  if (first || (ttl && ttl->integer == -1)) {
     redis_.Command({"EXPIRE", RedisKey(key), std::to_string(options_.window.count())});
   }
 }

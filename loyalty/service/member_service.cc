@@ -59,15 +59,14 @@ Result<Member> MemberService::Enrol(const Actor& actor, const EnrolRequest& requ
   const auto consents = ConsentEvents(*member, all, now, "enrol:" + actor.principal.staff_id);
 
   for (int attempt = 0;; ++attempt) {
-    std::array<uint8_t, kCardNumberDigits - 1> digits{};
-    const auto bytes = ports_.random.Bytes(digits.size());
-    std::copy(bytes.begin(), bytes.end(), digits.begin());
-    member->card_no = MakeCardNumber(digits);
+    member->card_no = MakeCardNumber(RandomDigits());
     auto inserted = ports_.repository.Insert(Conceal(*member), consents,
                                              Audit(actor, "member.enrol", *member, "{}"));
     if (inserted) return member;
-    if (inserted.error().slug != "duplicate_card" || attempt + 1 == kCardNumberAttempts) {
-      return Fail(inserted.error());
+    if (inserted.error().slug != "duplicate_card") return Fail(inserted.error());
+    if (attempt + 1 == kCardNumberAttempts) {
+      return Fail(Code::kUnavailable, "card_number_exhausted",
+                  "could not draw an unused card number; retry the enrolment");
     }
   }
 }
@@ -99,7 +98,23 @@ Result<Member> MemberService::FindByCard(const Actor& actor, const std::string& 
   if (auto ok = Require(actor.principal, Permission::kMembersRead); !ok) return Fail(ok.error());
   auto card = ValidateCardNumber(raw_card);
   if (!card) return Fail(card.error());
-  return FoundOrNotFound(ports_.repository.FindByCard(*card), "card number");
+  auto member = FoundOrNotFound(ports_.repository.FindByCard(*card), "card number");
+  // An erased member's card stays reserved for the books but must not earn or pay again.
+  if (member && member->status == MemberStatus::kErased) return Fail(MemberNotFound("card number"));
+  return member;
+}
+
+std::array<uint8_t, kCardNumberDigits - 1> MemberService::RandomDigits() {
+  std::array<uint8_t, kCardNumberDigits - 1> digits{};
+  size_t filled = 0;
+  while (filled < digits.size()) {
+    for (uint8_t b : ports_.random.Bytes(digits.size())) {
+      // Bytes 250..255 are dropped: 250 is the largest multiple of 10 below 256, so every
+      // digit stays equally likely.
+      if (b < 250 && filled < digits.size()) digits[filled++] = b % 10;
+    }
+  }
+  return digits;
 }
 
 Result<Member> MemberService::Update(const Actor& actor, const std::string& member_id,
@@ -131,12 +146,23 @@ Result<MemberExport> MemberService::Export(const Actor& actor, const std::string
   if (!member) return Fail(member.error());
   auto consents = ports_.repository.ConsentHistory(member_id);
   if (!consents) return Fail(consents.error());
+  // Every staff action on the member, page by page: an export is complete or it is not one.
+  std::vector<AuditEntry> actions;
   AuditFilter filter;
   filter.target_id = member_id;
-  filter.limit = 1000;
-  auto actions = ports_.audit.List(filter);
-  if (!actions) return Fail(actions.error());
-  return MemberExport{std::move(*member), std::move(*consents), std::move(*actions)};
+  filter.limit = 500;
+  for (;;) {
+    auto page = ports_.audit.List(filter);
+    if (!page) return Fail(page.error());
+    actions.insert(actions.end(), page->begin(), page->end());
+    if (static_cast<int>(page->size()) < filter.limit) break;
+    filter.before_audit_id = page->back().audit_id;
+  }
+  // Handing over all of someone's personal data is itself on record.
+  if (auto ok = ports_.audit.Append(Audit(actor, "member.export", *member, "{}")); !ok) {
+    return Fail(ok.error());
+  }
+  return MemberExport{std::move(*member), std::move(*consents), std::move(actions)};
 }
 
 Result<Member> MemberService::Erase(const Actor& actor, const std::string& member_id) {

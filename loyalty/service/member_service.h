@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "loyalty/common/clock.h"
+#include "loyalty/domain/card_number.h"
 #include "loyalty/domain/ports/audit_log.h"
 #include "loyalty/domain/ports/member_cache.h"
 #include "loyalty/domain/ports/member_repository.h"
@@ -56,6 +57,8 @@ class MemberService {
   Result<Member> Reveal(const StoredMember& stored) const;
   StoredMember Conceal(const Member& member) const;
   Result<StoredMember> Load(const std::string& member_id);
+  // Uniform random digits 0..9 for a new card number.
+  std::array<uint8_t, kCardNumberDigits - 1> RandomDigits();
   Result<Member> FoundOrNotFound(Result<std::optional<StoredMember>> found, const char* what);
   AuditEntry Audit(const Actor& actor, std::string action, const Member& member,
                    std::string detail_json) const;

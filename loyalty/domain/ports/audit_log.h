@@ -1,4 +1,5 @@
-// Port: reading the audit log (writes ride along with each repository's own transaction).
+// Port: the audit log. Writes that change data ride along with each repository's own
+// transaction; Append is for actions that only read.
 #pragma once
 
 #include <vector>
@@ -13,6 +14,8 @@ class AuditLogReader {
   virtual ~AuditLogReader() = default;
   // Newest first, at most filter.limit entries.
   virtual Result<std::vector<AuditEntry>> List(const AuditFilter& filter) = 0;
+  // For actions that change nothing else but must be on record (e.g. a data export).
+  virtual Status Append(const AuditEntry& entry) = 0;
 };
 
 }  // namespace loyalty

@@ -1,0 +1,41 @@
+// MariaDB adapter for LedgerRepository: SELECT ... FOR UPDATE on point_accounts serialises every
+// balance change of a member; the change is written in the same transaction.
+#pragma once
+
+#include "loyalty/domain/ports/ledger_repository.h"
+#include "loyalty/mysql/mysql_pool.h"
+
+namespace loyalty {
+
+class MysqlLedgerRepository final : public LedgerRepository {
+ public:
+  explicit MysqlLedgerRepository(MysqlPool& pool) : pool_(pool) {}
+
+  Result<LedgerChange> Apply(const std::string& member_id, const LedgerDecision& decide,
+                             const std::optional<AuditEntry>& audit) override;
+  Result<std::pair<LedgerChange, LedgerChange>> ApplyPair(
+      const std::string& first_member_id, const std::string& second_member_id,
+      const std::function<Result<std::pair<LedgerChange, LedgerChange>>(const AccountState&,
+                                                                        const AccountState&)>& decide,
+      const std::optional<AuditEntry>& audit) override;
+  Result<AccountState> Load(const std::string& member_id) override;
+  Result<LedgerPage> Entries(const std::string& member_id, const std::optional<std::string>& cursor,
+                             int limit) override;
+  Result<int64_t> DebitedSince(const std::string& member_id, EntryKind kind, Instant since) override;
+  Result<std::vector<std::string>> MembersDue(Instant now, std::optional<Instant> inactive_before,
+                                              int limit) override;
+  Result<std::vector<std::string>> AccountIds(const std::string& after_member_id, int limit) override;
+  Result<std::pair<Account, LedgerTotals>> Totals(const std::string& member_id) override;
+  Result<std::vector<LiabilityRow>> Liability() override;
+  Result<Adjustment> RecordAdjustment(const Adjustment& adjustment, const LedgerDecision* apply_now,
+                                      const AuditEntry& audit) override;
+  Result<Adjustment> ApproveAdjustment(
+      const std::string& adjustment_id, const std::string& approver, Instant at,
+      const std::function<Result<LedgerChange>(const Adjustment&, const AccountState&)>& decide,
+      const AuditEntry& audit) override;
+
+ private:
+  MysqlPool& pool_;
+};
+
+}  // namespace loyalty

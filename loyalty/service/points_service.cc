@@ -1,0 +1,384 @@
+// Points use cases.
+#include "loyalty/service/points_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "loyalty/common/business_date.h"
+#include "loyalty/common/time_format.h"
+#include "loyalty/domain/expiry.h"
+
+namespace loyalty {
+namespace {
+
+constexpr int kSweepBatch = 200;
+constexpr size_t kExpiringDates = 3;
+
+date::year_month_day LastUsableDay(Instant expires_at, const std::string& zone) {
+  // A lot expiring at local midnight is usable through the day before.
+  return BusinessDate(expires_at - std::chrono::microseconds(1), zone);
+}
+
+}  // namespace
+
+Result<ProgramConfig> PointsService::Program() { return ports_.program.Current(); }
+
+Status PointsService::RequireMember(const std::string& member_id) {
+  auto found = ports_.members.FindById(member_id);
+  if (!found) return Fail(found.error());
+  if (!*found) {
+    Error e{Code::kNotFound, "member_not_found", "no member with this id", {}};
+    return Fail(e.With("member_id", member_id.substr(0, 64)));
+  }
+  if ((*found)->profile.status == MemberStatus::kErased) {
+    return Fail(Code::kFailedPrecondition, "member_erased",
+                "this member was erased at their request; points cannot change");
+  }
+  return {};
+}
+
+LedgerContext PointsService::Context(const ProgramConfig& program, const Actor& actor,
+                                     std::optional<std::string> store_id) const {
+  LedgerContext ctx{program, ports_.clock.Now(), program.time_zone, actor.principal.staff_id,
+                    std::move(store_id), [this] { return ports_.random.NewId(); }};
+  if (!ctx.store_id && IsStoreScoped(actor.principal.role) && !actor.principal.store_ids.empty()) {
+    ctx.store_id = actor.principal.store_ids.front();
+  }
+  return ctx;
+}
+
+Money PointsService::ValueOf(const ProgramConfig& program, int64_t points) const {
+  const auto minor = MulDiv(points, program.redemption.value_minor, program.redemption.points,
+                            Rounding::kFloor);
+  return Money{minor.value_or(0), program.currency};
+}
+
+AuditEntry PointsService::Audit(const Actor& actor, std::string action, const std::string& member_id,
+                                std::string detail_json) const {
+  AuditEntry e;
+  e.audit_id = ports_.random.NewId();
+  e.at = ports_.clock.Now();
+  e.actor_staff_id = actor.principal.staff_id;
+  e.actor_role = RoleName(actor.principal.role);
+  if (!actor.principal.store_ids.empty()) e.store_id = actor.principal.store_ids.front();
+  e.action = std::move(action);
+  e.target_type = "member";
+  e.target_id = member_id;
+  e.detail_json = std::move(detail_json);
+  e.request_id = actor.request_id;
+  return e;
+}
+
+Result<PointsSummary> PointsService::Summary(const Actor& actor, const std::string& member_id) {
+  if (auto ok = Require(actor.principal, Permission::kMembersRead); !ok) return Fail(ok.error());
+  if (auto ok = RequireMember(member_id); !ok && ok.error().code == Code::kNotFound) {
+    return Fail(ok.error());
+  }
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  auto state = ports_.ledger.Load(member_id);
+  if (!state) return Fail(state.error());
+  PointsSummary s;
+  s.available = state->account.available;
+  s.pending = state->account.pending;
+  s.debt = state->account.debt;
+  s.lifetime_earned = state->account.lifetime_earned;
+  s.value = ValueOf(*program, std::max<int64_t>(s.available, 0));
+  std::map<date::sys_days, int64_t> by_day;
+  for (const Lot& lot : state->lots) {
+    if (lot.state == LotState::kActive && lot.expires_at && lot.remaining > 0) {
+      by_day[date::sys_days(LastUsableDay(*lot.expires_at, program->time_zone))] += lot.remaining;
+    }
+  }
+  for (const auto& [day, points] : by_day) {
+    if (s.expiring.size() == kExpiringDates) break;
+    s.expiring.push_back({date::year_month_day(day), points});
+  }
+  return s;
+}
+
+Result<LedgerPage> PointsService::History(const Actor& actor, const std::string& member_id,
+                                          const std::optional<std::string>& cursor, int limit) {
+  if (auto ok = Require(actor.principal, Permission::kMembersRead); !ok) return Fail(ok.error());
+  if (limit < 1 || limit > 200) {
+    return InvalidField("limit", "invalid_limit", "limit must be between 1 and 200");
+  }
+  if (auto ok = RequireMember(member_id); !ok && ok.error().code == Code::kNotFound) {
+    return Fail(ok.error());
+  }
+  return ports_.ledger.Entries(member_id, cursor, limit);
+}
+
+Result<LedgerChange> PointsService::Earn(const Actor& actor, const std::string& member_id,
+                                         int64_t points, const PointsReason& why) {
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const LedgerContext ctx = Context(*program, actor, why.store_id);
+  return ports_.ledger.Apply(
+      member_id,
+      [&](const AccountState& state) {
+        return Credit(state, ctx, points, EntryKind::kEarn, why.ref_type, why.ref_type, why.ref_id,
+                      why.reason);
+      },
+      std::nullopt);
+}
+
+Result<LedgerChange> PointsService::Redeem(const Actor& actor, const std::string& member_id,
+                                           int64_t points, const PointsReason& why) {
+  if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const RedemptionRules& r = program->redemption;
+  if (points < r.min_points || points > r.max_points) {
+    return InvalidField("points", "points_out_of_range",
+                        "redeem between " + std::to_string(r.min_points) + " and " +
+                            std::to_string(r.max_points) + " points in one go");
+  }
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  const LedgerContext ctx = Context(*program, actor, why.store_id);
+  return ports_.ledger.Apply(
+      member_id,
+      [&](const AccountState& state) {
+        return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
+      },
+      Audit(actor, "points.redeem", member_id, "{\"points\":" + std::to_string(points) + "}"));
+}
+
+Result<Adjustment> PointsService::RequestAdjustment(const Actor& actor, const std::string& member_id,
+                                                    int64_t points, const std::string& reason) {
+  if (auto ok = Require(actor.principal, Permission::kPointsAdjust); !ok) return Fail(ok.error());
+  if (points == 0 || points > 1'000'000'000'000 || points < -1'000'000'000'000) {
+    return InvalidField("points", "invalid_points",
+                        "points must be a whole number other than zero, at most 10^12 either way");
+  }
+  if (reason.empty() || reason.size() > 255) {
+    return InvalidField("reason", "invalid_reason",
+                        "say why in 1 to 255 characters; the member and the auditor will read it");
+  }
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const LedgerContext ctx = Context(*program, actor, std::nullopt);
+  Adjustment a;
+  a.adjustment_id = ports_.random.NewId();
+  a.member_id = member_id;
+  a.points = points;
+  a.reason = reason;
+  a.requested_by = actor.principal.staff_id;
+  a.requested_at = ctx.now;
+  a.store_id = ctx.store_id;
+  const bool needs_approval = points > program->adjustments.approval_threshold ||
+                              -points > program->adjustments.approval_threshold;
+  const LedgerDecision apply = [&](const AccountState& state) { return ApplyAdjustment(state, ctx, a); };
+  return ports_.ledger.RecordAdjustment(
+      a, needs_approval ? nullptr : &apply,
+      Audit(actor, needs_approval ? "points.adjustment_requested" : "points.adjust", member_id,
+            "{\"adjustment_id\":\"" + a.adjustment_id + "\",\"points\":" + std::to_string(points) + "}"));
+}
+
+Result<Adjustment> PointsService::ApproveAdjustment(const Actor& actor,
+                                                    const std::string& adjustment_id) {
+  if (auto ok = Require(actor.principal, Permission::kPointsAdjust); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const LedgerContext ctx = Context(*program, actor, std::nullopt);
+  return ports_.ledger.ApproveAdjustment(
+      adjustment_id, actor.principal.staff_id, ctx.now,
+      [&](const Adjustment& a, const AccountState& state) -> Result<LedgerChange> {
+        if (a.requested_by == actor.principal.staff_id) {
+          return Fail(Code::kPermissionDenied, "four_eyes",
+                      "a large adjustment must be approved by someone other than who asked for it");
+        }
+        return ApplyAdjustment(state, ctx, a);
+      },
+      Audit(actor, "points.adjustment_approved", adjustment_id,
+            "{\"adjustment_id\":\"" + adjustment_id.substr(0, 24) + "\"}"));
+}
+
+Result<std::pair<LedgerChange, LedgerChange>> PointsService::Transfer(const Actor& actor,
+                                                                      const std::string& from,
+                                                                      const std::string& to,
+                                                                      int64_t points) {
+  if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const TransferRules& rules = program->transfers;
+  if (!rules.enabled) {
+    return Fail(Code::kFailedPrecondition, "transfers_disabled", "the program does not allow transfers");
+  }
+  if (from == to) {
+    return InvalidField("to_member_id", "same_member", "points cannot be transferred to the same member");
+  }
+  if (points < rules.min_points || points > rules.max_points_per_day) {
+    return InvalidField("points", "points_out_of_range",
+                        "transfer between " + std::to_string(rules.min_points) + " and " +
+                            std::to_string(rules.max_points_per_day) + " points");
+  }
+  if (auto ok = RequireMember(from); !ok) return Fail(ok.error());
+  if (auto ok = RequireMember(to); !ok) {
+    Error e = ok.error();
+    e.With("field", "to_member_id");
+    return Fail(std::move(e));
+  }
+  const LedgerContext ctx = Context(*program, actor, std::nullopt);
+  const Instant day_start = LocalDayStartAfter(ctx.now, 0, ctx.zone);
+  auto sent_today = ports_.ledger.DebitedSince(from, EntryKind::kTransferOut, day_start);
+  if (!sent_today) return Fail(sent_today.error());
+  if (*sent_today + points > rules.max_points_per_day) {
+    return Fail(Code::kFailedPrecondition, "transfer_limit",
+                "this member can send " +
+                    std::to_string(std::max<int64_t>(rules.max_points_per_day - *sent_today, 0)) +
+                    " more points today");
+  }
+  const std::string transfer_id = ports_.random.NewId();
+  return ports_.ledger.ApplyPair(
+      from, to,
+      [&](const AccountState& giver, const AccountState& receiver)
+          -> Result<std::pair<LedgerChange, LedgerChange>> {
+        auto out = Debit(giver, ctx, points, EntryKind::kTransferOut, "transfer", transfer_id,
+                         "sent to member " + to);
+        if (!out) return Fail(out.error());
+        // The receiver gets one lot per lot drawn, keeping each one's expiry: a transfer must
+        // not extend the life of points.
+        LedgerChange in{receiver, {}, {}};
+        std::map<std::string, std::optional<Instant>> expiry;
+        for (const Lot& lot : giver.lots) expiry[lot.lot_id] = lot.expires_at;
+        for (const Allocation& a : out->entries.front().allocations) {
+          auto credited = Credit(in.state, ctx, a.points, EntryKind::kTransferIn, "transfer",
+                                 "transfer", transfer_id, "received from member " + from,
+                                 expiry[a.lot_id]);
+          if (!credited) return Fail(credited.error());
+          in.state = credited->state;
+          in.changed_lots.insert(in.changed_lots.end(), credited->changed_lots.begin(),
+                                 credited->changed_lots.end());
+          in.entries.insert(in.entries.end(), credited->entries.begin(), credited->entries.end());
+        }
+        return std::pair{std::move(*out), std::move(in)};
+      },
+      Audit(actor, "points.transfer", from,
+            "{\"to_member_id\":\"" + to.substr(0, 24) + "\",\"points\":" + std::to_string(points) + "}"));
+}
+
+Result<SweepReport> PointsService::Sweep(Instant now, bool activate, bool expire) {
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  SweepReport report;
+  std::optional<Instant> inactive_before;
+  if (expire && program->expiry.kind == ExpiryKind::kInactivityMonths) {
+    // Everyone whose last activity is older than the shortest possible inactivity period (28-day
+    // months): a superset; ExpireDue decides exactly from each member's own dates.
+    inactive_before = now - std::chrono::days(28 * program->expiry.months_or_years);
+  }
+  const Actor system = Actor::System("sweep");
+  std::set<std::string> unchanged;  // due by the query but nothing to do (inactivity superset)
+  for (;;) {
+    auto due = ports_.ledger.MembersDue(now, inactive_before, kSweepBatch + static_cast<int>(unchanged.size()));
+    if (!due) return Fail(due.error());
+    int progressed = 0;
+    for (const std::string& member_id : *due) {
+      if (unchanged.count(member_id)) continue;
+      LedgerContext ctx = Context(*program, system, std::nullopt);
+      ctx.now = now;
+      int activated = 0, expired = 0;
+      auto applied = ports_.ledger.Apply(
+          member_id,
+          [&](const AccountState& state) -> Result<LedgerChange> {
+            LedgerChange a = activate ? ActivateDue(state, ctx) : LedgerChange{state, {}, {}};
+            LedgerChange e = expire ? ExpireDue(a.state, ctx) : LedgerChange{a.state, {}, {}};
+            activated = static_cast<int>(a.entries.size());
+            expired = static_cast<int>(e.entries.size());
+            for (const Lot& lot : e.changed_lots) {
+              auto it = std::find_if(a.changed_lots.begin(), a.changed_lots.end(),
+                                     [&](const Lot& l) { return l.lot_id == lot.lot_id; });
+              if (it != a.changed_lots.end()) {
+                *it = lot;
+              } else {
+                a.changed_lots.push_back(lot);
+              }
+            }
+            a.entries.insert(a.entries.end(), e.entries.begin(), e.entries.end());
+            a.state = e.state;
+            return a;
+          },
+          std::nullopt);
+      if (!applied) return Fail(applied.error());
+      if (activated + expired == 0) {
+        unchanged.insert(member_id);
+        continue;
+      }
+      ++progressed;
+      ++report.members;
+      report.activated_lots += activated;
+      report.expired_lots += expired;
+    }
+    if (progressed == 0) break;
+  }
+  return report;
+}
+
+Result<std::vector<AuditFinding>> PointsService::AuditLedger() {
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  std::vector<AuditFinding> findings;
+  std::string after;
+  for (;;) {
+    auto ids = ports_.ledger.AccountIds(after, 500);
+    if (!ids) return Fail(ids.error());
+    for (const std::string& id : *ids) {
+      auto totals = ports_.ledger.Totals(id);
+      if (!totals) return Fail(totals.error());
+      auto problems = CheckInvariants(totals->first, totals->second, program->refund);
+      if (!problems.empty()) findings.push_back({id, std::move(problems)});
+    }
+    if (ids->size() < 500) break;
+    after = ids->back();
+  }
+  return findings;
+}
+
+Result<LiabilityReport> PointsService::Liability(const Actor& actor) {
+  if (auto ok = Require(actor.principal, Permission::kReportsRead); !ok) return Fail(ok.error());
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  auto rows = ports_.ledger.Liability();
+  if (!rows) return Fail(rows.error());
+  std::map<std::pair<std::string, std::string>, LiabilityLine> lines;
+  LiabilityReport report;
+  for (const LiabilityRow& row : *rows) {
+    const std::string month =
+        row.expires_at ? FormatDate(LastUsableDay(*row.expires_at, program->time_zone)).substr(0, 7)
+                       : "";
+    LiabilityLine& line = lines[{row.store_id.value_or(""), month}];
+    line.store_id = row.store_id;
+    line.expiry_month = month;
+    line.active += row.active;
+    line.pending += row.pending;
+    report.active += row.active;
+    report.pending += row.pending;
+  }
+  for (auto& [key, line] : lines) {
+    line.active_value = ValueOf(*program, line.active);
+    report.lines.push_back(line);
+  }
+  report.active_value = ValueOf(*program, report.active);
+  report.pending_value = ValueOf(*program, report.pending);
+  return report;
+}
+
+Result<ProgramConfig> PointsService::GetProgram(const Actor& actor) {
+  if (auto ok = Require(actor.principal, Permission::kProgramRead); !ok) return Fail(ok.error());
+  return Program();
+}
+
+Result<ProgramConfig> PointsService::PutProgram(const Actor& actor, const ProgramConfig& program) {
+  if (auto ok = Require(actor.principal, Permission::kProgramWrite); !ok) return Fail(ok.error());
+  if (auto ok = ValidateProgram(program); !ok) return Fail(ok.error());
+  AuditEntry audit = Audit(actor, "program.update", "program",
+                           "{\"replaces_version\":" + std::to_string(program.version) + "}");
+  audit.target_type = "program";
+  return ports_.program.Save(program, audit);
+}
+
+}  // namespace loyalty

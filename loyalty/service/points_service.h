@@ -1,0 +1,124 @@
+// Points use cases: balances and history, earning, redeeming, manual adjustments with approval,
+// transfers, the activation/expiry sweep, the invariant audit and the liability report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/common/clock.h"
+#include "loyalty/domain/ledger.h"
+#include "loyalty/domain/ports/audit_log.h"
+#include "loyalty/domain/ports/ledger_repository.h"
+#include "loyalty/domain/ports/member_repository.h"
+#include "loyalty/domain/ports/program_store.h"
+#include "loyalty/domain/ports/random_source.h"
+#include "loyalty/service/actor.h"
+
+namespace loyalty {
+
+struct ExpiringPoints {
+  date::year_month_day last_day;  // the last local day the points can be used
+  int64_t points = 0;
+};
+
+struct PointsSummary {
+  int64_t available = 0;
+  int64_t pending = 0;
+  int64_t debt = 0;
+  int64_t lifetime_earned = 0;
+  std::vector<ExpiringPoints> expiring;  // soonest first, at most 3 dates
+  Money value;                           // what `available` is worth when redeemed
+};
+
+// Why points are credited or debited, for the ledger line the member will read.
+struct PointsReason {
+  std::string ref_type;  // transaction, award, service_desk, ...
+  std::string ref_id;
+  std::string reason;
+  std::optional<std::string> store_id;
+};
+
+struct SweepReport {
+  int members = 0;
+  int activated_lots = 0;
+  int expired_lots = 0;
+};
+
+struct AuditFinding {
+  std::string member_id;
+  std::vector<std::string> problems;
+};
+
+struct LiabilityLine {
+  std::optional<std::string> store_id;
+  std::string expiry_month;  // "2027-03" in the chain's zone; "" = never expires
+  int64_t active = 0;
+  int64_t pending = 0;
+  Money active_value;
+};
+
+struct LiabilityReport {
+  int64_t active = 0, pending = 0;
+  Money active_value, pending_value;
+  std::vector<LiabilityLine> lines;
+};
+
+struct PointsPorts {
+  LedgerRepository& ledger;
+  ProgramStore& program;
+  MemberRepository& members;
+  RandomSource& random;
+  const Clock& clock;
+};
+
+class PointsService {
+ public:
+  explicit PointsService(PointsPorts ports) : ports_(ports) {}
+
+  Result<PointsSummary> Summary(const Actor& actor, const std::string& member_id);
+  Result<LedgerPage> History(const Actor& actor, const std::string& member_id,
+                             const std::optional<std::string>& cursor, int limit);
+
+  // Credits earned points (purchases pass through the pending period). Used by checkout.
+  Result<LedgerChange> Earn(const Actor& actor, const std::string& member_id, int64_t points,
+                            const PointsReason& why);
+  // Spends points within the program's per-transaction minimum and maximum.
+  Result<LedgerChange> Redeem(const Actor& actor, const std::string& member_id, int64_t points,
+                              const PointsReason& why);
+
+  // Applied at once when |points| <= the approval threshold, otherwise pending approval.
+  Result<Adjustment> RequestAdjustment(const Actor& actor, const std::string& member_id,
+                                       int64_t points, const std::string& reason);
+  // By a staff member other than the requester.
+  Result<Adjustment> ApproveAdjustment(const Actor& actor, const std::string& adjustment_id);
+
+  // Moves active points between two members (family pooling), within the program's limits.
+  Result<std::pair<LedgerChange, LedgerChange>> Transfer(const Actor& actor, const std::string& from,
+                                                         const std::string& to, int64_t points);
+
+  // Activates and/or expires whatever is due at `now`, member by member; safe to run again or
+  // concurrently (each member's change is decided under its lock from current state).
+  Result<SweepReport> Sweep(Instant now, bool activate = true, bool expire = true);
+  // Every account against its entries and lots.
+  Result<std::vector<AuditFinding>> AuditLedger();
+  Result<LiabilityReport> Liability(const Actor& actor);
+
+  Result<ProgramConfig> GetProgram(const Actor& actor);
+  // Validates and saves `program` as the next version; program.version must be the version it
+  // replaces (409 program_changed otherwise).
+  Result<ProgramConfig> PutProgram(const Actor& actor, const ProgramConfig& program);
+
+ private:
+  Result<ProgramConfig> Program();
+  Status RequireMember(const std::string& member_id);
+  LedgerContext Context(const ProgramConfig& program, const Actor& actor,
+                        std::optional<std::string> store_id) const;
+  AuditEntry Audit(const Actor& actor, std::string action, const std::string& member_id,
+                   std::string detail_json) const;
+  Money ValueOf(const ProgramConfig& program, int64_t points) const;
+
+  PointsPorts ports_;
+};
+
+}  // namespace loyalty
