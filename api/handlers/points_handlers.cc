@@ -126,7 +126,7 @@ void AddPointsRoutes(Router& router, AppContext& app) {
                            {{"field", "version"}}},
                      req.request_id);
     }
-    auto program = ProgramFromJson(*body);
+    auto program = ProgramFromJson(*body, DefaultProgram());
     if (!program) return Problem(program.error(), req.request_id);
     auto saved = app.points.PutProgram(*actor, *program);
     if (!saved) return Problem(saved.error(), req.request_id);

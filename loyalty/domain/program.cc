@@ -1,6 +1,7 @@
 // Program defaults, names of the policy enums, and whole-configuration validation.
 #include "loyalty/domain/program.h"
 
+#include <algorithm>
 #include <set>
 
 #include "loyalty/common/business_date.h"
@@ -50,7 +51,10 @@ Status CheckLineRules(const std::string& field, const std::vector<LineRule>& rul
 
 Status CheckBonusEvent(const std::string& at, const BonusEvent& e) {
   if (e.id.empty() || e.id.size() > 64) return Invalid(at + ".id", "must be 1 to 64 characters");
-  if (!CountPrintableCodePoints(e.name)) return Invalid(at + ".name", "must be UTF-8 text");
+  const auto name_length = CountPrintableCodePoints(e.name);
+  if (!name_length || *name_length == 0 || *name_length > 64) {
+    return Invalid(at + ".name", "must be 1 to 64 characters");
+  }
   const auto start = ParseDate(e.start_date);
   const auto end = ParseDate(e.end_date);
   if (!start) return Invalid(at + ".start_date", "must be a date YYYY-MM-DD");
@@ -66,8 +70,11 @@ Status CheckBonusEvent(const std::string& at, const BonusEvent& e) {
     return Invalid(at + ".end_minute",
                    "the hours must satisfy 0 <= start_minute < end_minute <= 1440");
   }
-  for (const auto& s : e.store_ids) {
-    if (auto ok = ValidStoreId(s, at + ".store_ids"); !ok) return Fail(ok.error());
+  for (size_t i = 0; i < e.store_ids.size(); ++i) {
+    if (!ValidStoreId(e.store_ids[i], "store_ids")) {
+      return Invalid(at + ".store_ids[" + std::to_string(i) + "]",
+                     "must be a store id (1 to 32 letters, digits, '-' or '_')");
+    }
   }
   return CheckMultiplier(at + ".multiplier", e.multiplier);
 }
@@ -185,7 +192,10 @@ ProgramConfig DefaultProgram() {
 }
 
 Status ValidateProgram(const ProgramConfig& p) {
-  if (p.currency.size() != 3) return Invalid("currency", "must be an ISO 4217 code such as CNY");
+  if (p.currency.size() != 3 ||
+      !std::all_of(p.currency.begin(), p.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return Invalid("currency", "must be an ISO 4217 code such as CNY");
+  }
   if (!IsKnownZone(p.time_zone)) return Invalid("time_zone", "must be an IANA zone such as Asia/Shanghai");
   const EarnRules& e = p.earn;
   if (auto ok = CheckRange("earn.points", e.points, 0, 1'000'000); !ok) return ok;
@@ -215,9 +225,9 @@ Status ValidateProgram(const ProgramConfig& p) {
   if (auto ok = CheckRange("pending_days", p.pending_days, 0, 365); !ok) return ok;
   const bool needs_n = p.expiry.kind == ExpiryKind::kRollingMonths ||
                        p.expiry.kind == ExpiryKind::kInactivityMonths;
-  if (needs_n) {
-    if (auto ok = CheckRange("expiry.months_or_years", p.expiry.months_or_years, 1, 120); !ok) return ok;
-  } else if (auto ok = CheckRange("expiry.months_or_years", p.expiry.months_or_years, 0, 120); !ok) {
+  const int max_n = p.expiry.kind == ExpiryKind::kNone ? 0 : 120;  // "none" takes no number
+  if (auto ok = CheckRange("expiry.months_or_years", p.expiry.months_or_years, needs_n ? 1 : 0, max_n);
+      !ok) {
     return ok;
   }
   const RedemptionRules& r = p.redemption;

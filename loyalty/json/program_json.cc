@@ -270,18 +270,18 @@ std::string Range(T min, T max) {
 // A JSON integer in [min, max]. Floats are refused even when integral (2.0): past 2^53 the
 // parser has already rounded them, so "-9223372036854775809" would silently become -2^63.
 Result<int64_t> ReadInteger(const Json& v, const std::string& path, int64_t min, int64_t max) {
-  const std::string range = "must be an integer " + Range(min, max);
+  auto out_of_range = [&] { return Bad(path, "must be an integer " + Range(min, max)); };
   int64_t value = 0;
   if (v.is_number_unsigned()) {
     const uint64_t u = v.get<uint64_t>();
-    if (max < 0 || u > static_cast<uint64_t>(max)) return Bad(path, range);
+    if (max < 0 || u > static_cast<uint64_t>(max)) return out_of_range();
     value = static_cast<int64_t>(u);
   } else if (v.is_number_integer()) {
     value = v.get<int64_t>();
   } else {
     return Bad(path, "must be an integer");
   }
-  if (value < min || value > max) return Bad(path, range);
+  if (value < min || value > max) return out_of_range();
   return value;
 }
 
@@ -319,12 +319,18 @@ Status Read(const Json& v, const std::string& path, std::optional<std::string>& 
   return {};
 }
 template <Enum E>
-Status Read(const Json& v, const std::string& path, E& out) {
+std::string EnumNames() {
   std::string names;
-  for (E e : EnumInfo<E>::kAll) names += (names.empty() ? "" : ", ") + std::string(EnumInfo<E>::kName(e));
-  if (!v.is_string()) return Bad(path, "must be a string, one of: " + names);
-  const auto parsed = EnumInfo<E>::kParse(v.get<std::string>());
-  if (!parsed) return Bad(path, "must be one of: " + names);
+  for (E e : EnumInfo<E>::kAll) {
+    names += (names.empty() ? "" : ", ") + std::string(EnumInfo<E>::kName(e));
+  }
+  return names;
+}
+template <Enum E>
+Status Read(const Json& v, const std::string& path, E& out) {
+  if (!v.is_string()) return Bad(path, "must be a string, one of: " + EnumNames<E>());
+  const auto parsed = EnumInfo<E>::kParse(v.get_ref<const std::string&>());
+  if (!parsed) return Bad(path, "must be one of: " + EnumNames<E>());
   out = *parsed;
   return {};
 }
@@ -386,13 +392,10 @@ Status Read(const Json& v, const std::string& path, std::vector<T>& out) {
 }
 template <Record S>
 Status Read(const Json& v, const std::string& path, S& out) {
-  // Into a copy, so a failed read never leaves a half-written value behind.
-  S value = out;
+  // A failure may leave `out` half-written; ProgramFromJson then drops the whole program.
   Reader reader(v, path);
-  Fields(reader, value);
-  if (auto ok = reader.Finish(); !ok) return ok;
-  out = std::move(value);
-  return {};
+  Fields(reader, out);
+  return reader.Finish();
 }
 
 }  // namespace

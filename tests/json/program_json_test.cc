@@ -496,7 +496,7 @@ TEST(ProgramFromJsonFuzzTest, MutatedProgramsNeverThrow) {
   const Json seeds[] = {DefaultJson(), ProgramToJson(FullProgram())};
   int accepted = 0;
   int refused = 0;
-  for (int iteration = 0; iteration < 4000; ++iteration) {
+  for (int iteration = 0; iteration < 3000; ++iteration) {
     Json doc = seeds[iteration % 2];
     for (int n = 1 + mutator.Pick(4); n > 0; --n) mutator.Mutate(doc);
     // Only dumped when an assertion fails (gtest evaluates `<<` operands lazily).
