@@ -11,6 +11,7 @@
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
+#include "loyalty/service/tier_service.h"
 #include "loyalty/service/staff_service.h"
 
 namespace loyalty::api {
@@ -24,6 +25,7 @@ struct AppContext {
   MemberService& members;
   StaffService& staff;
   PointsService& points;
+  TierService& tiers;
   IdempotencyStore& idempotency;
   const Clock& clock;
   Metrics& metrics;

@@ -26,6 +26,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->idempotency = std::make_unique<MysqlIdempotencyStore>(*rt->pool);
   rt->ledger = std::make_unique<MysqlLedgerRepository>(*rt->pool);
   rt->program = std::make_unique<MysqlProgramStore>(*rt->pool);
+  rt->tier_repository = std::make_unique<MysqlTierRepository>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,
@@ -40,6 +41,10 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       StaffServiceOptions{std::chrono::minutes(options.session_ttl_minutes)});
   rt->points = std::make_unique<PointsService>(
       PointsPorts{*rt->ledger, *rt->program, *rt->member_repository, rt->random, rt->clock});
+  rt->tiers = std::make_unique<TierService>(
+      TierPorts{*rt->tier_repository, *rt->program, rt->random, rt->clock});
+  rt->purchases = std::make_unique<PurchaseService>(*rt->member_repository, *rt->pii, *rt->program,
+                                                    *rt->points, *rt->tiers);
   return rt;
 }
 

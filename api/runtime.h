@@ -11,6 +11,7 @@
 #include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_program_store.h"
+#include "loyalty/mysql/mysql_tier_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
 #include "loyalty/mysql/mysql_store_repository.h"
@@ -19,6 +20,8 @@
 #include "loyalty/redis/redis_rate_limiter.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
+#include "loyalty/service/purchase_service.h"
+#include "loyalty/service/tier_service.h"
 #include "loyalty/service/staff_service.h"
 
 namespace loyalty::api {
@@ -38,11 +41,14 @@ struct Runtime {
   std::unique_ptr<MysqlIdempotencyStore> idempotency;
   std::unique_ptr<MysqlLedgerRepository> ledger;
   std::unique_ptr<MysqlProgramStore> program;
+  std::unique_ptr<MysqlTierRepository> tier_repository;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;
   std::unique_ptr<StaffService> staff;
   std::unique_ptr<PointsService> points;
+  std::unique_ptr<TierService> tiers;
+  std::unique_ptr<PurchaseService> purchases;
 };
 
 // Validates URLs and the master key; connects lazily (a database that is down now is fine).

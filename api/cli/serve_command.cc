@@ -43,7 +43,7 @@ int ServeCommand(Runtime& rt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Metrics metrics;
-  AppContext app{*rt.members, *rt.staff, *rt.points, *rt.idempotency, rt.clock, metrics,
+  AppContext app{*rt.members, *rt.staff, *rt.points, *rt.tiers, *rt.idempotency, rt.clock, metrics,
                  [&rt] { return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()}; },
                  [&rt] { return PoolMetrics(rt); }};
   Router router;
@@ -58,6 +58,10 @@ int ServeCommand(Runtime& rt) {
   std::optional<PeriodicTask> sweeper;
   if (rt.options.sweep_seconds > 0) {
     sweeper.emplace(std::chrono::seconds(rt.options.sweep_seconds), [&rt] {
+      auto reviewed = rt.tiers->ReviewDue(rt.clock.Now());
+      if (!reviewed) {
+        spdlog::warn(nlohmann::json{{"msg", "tier review failed"}, {"error", reviewed.error().message}}.dump());
+      }
       auto report = rt.points->Sweep(rt.clock.Now());
       if (!report) {
         spdlog::warn(nlohmann::json{{"msg", "points sweep failed"}, {"error", report.error().message}}.dump());

@@ -12,6 +12,7 @@ void AddAuthRoutes(Router& router, AppContext& app);    // /v1/auth/*
 void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-log
 void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
 void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjustments, liability
+void AddTierRoutes(Router& router, AppContext& app);    // /v1/members/{id}/tier
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -19,6 +20,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddStaffRoutes(router, app);
   AddMemberRoutes(router, app);
   AddPointsRoutes(router, app);
+  AddTierRoutes(router, app);
 }
 
 // A JSON response with the given status.
