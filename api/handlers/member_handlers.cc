@@ -3,6 +3,8 @@
 #include "api/handlers/routes.h"
 #include "api/http/problem.h"
 
+#include <spdlog/spdlog.h>
+
 namespace loyalty::api {
 
 void AddMemberRoutes(Router& router, AppContext& app) {
@@ -15,6 +17,11 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     if (!request) return Problem(request.error(), req.request_id);
     auto member = app.members.Enrol(*actor, *request);
     if (!member) return Problem(member.error(), req.request_id);
+    // The member exists either way; a failed award is logged for staff to grant by adjustment.
+    if (auto awarded = app.points.OnEnrolled(*actor, *member); !awarded) {
+      spdlog::warn(Json{{"msg", "enrolment award failed"}, {"member_id", member->member_id},
+                        {"error", awarded.error().message}}.dump());
+    }
     HttpResponse r = JsonResponse(201, MemberJson(*member, actor->principal));
     r.headers.emplace_back("Location", "/v1/members/" + member->member_id);
     return r;
@@ -60,6 +67,10 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     if (!patch) return Problem(patch.error(), req.request_id);
     auto member = app.members.Update(*actor, req.path_params["id"], *patch);
     if (!member) return Problem(member.error(), req.request_id);
+    if (auto awarded = app.points.OnProfileChanged(*actor, *member); !awarded) {
+      spdlog::warn(Json{{"msg", "profile award failed"}, {"member_id", member->member_id},
+                        {"error", awarded.error().message}}.dump());
+    }
     return JsonResponse(200, MemberJson(*member, actor->principal));
   }));
 

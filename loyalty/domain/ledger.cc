@@ -143,7 +143,8 @@ Result<LedgerChange> Credit(const AccountState& state, const LedgerContext& ctx,
   lot.expires_at = expires_at_override ? expires_at_override
                                        : LotExpiry(ctx.program.expiry, ctx.now, ctx.zone);
   // Only purchases wait out the return window; awards, adjustments and transfers are final.
-  const bool pending = kind == EntryKind::kEarn && ctx.program.pending_days > 0;
+  const bool pending = kind == EntryKind::kEarn && source == kPurchaseSource &&
+                       ctx.program.pending_days > 0;
   lot.activates_at = pending ? LocalDayStartAfter(ctx.now, ctx.program.pending_days, ctx.zone) : ctx.now;
   lot.state = pending ? LotState::kPending : LotState::kActive;
 

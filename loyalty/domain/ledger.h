@@ -97,8 +97,13 @@ struct LedgerContext {
   std::function<std::string()> new_id;
 };
 
-// Credits `points` (> 0) as a new lot: pending for program.pending_days (then it activates on
-// its own), else active at once. Pays any debt first. kind is kEarn or kAdjust or kTransferIn.
+// The lot source of points earned by a purchase: only these wait out the return window.
+inline constexpr const char* kPurchaseSource = "transaction";
+
+// Credits `points` (> 0) as a new lot: purchases (kEarn from kPurchaseSource) stay pending for
+// program.pending_days and then activate on their own; everything else is active at once. Pays
+// any debt first. A lot's (source, ref) is unique per member, so crediting the same purchase or
+// award twice fails in the repository (already_credited).
 Result<LedgerChange> Credit(const AccountState& state, const LedgerContext& ctx, int64_t points,
                             EntryKind kind, const std::string& source, const std::string& ref_type,
                             const std::string& ref_id, const std::string& reason,

@@ -3,9 +3,11 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/datatype.h>
+#include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -80,7 +82,10 @@ AccountState LockAndLoad(sql::Connection& c, const std::string& member_id) {
   return state;
 }
 
-void WriteChange(sql::Connection& c, const std::string& member_id, const LedgerChange& change) {
+// Writes the change. Lots not in `before` are inserted (a second credit for the same source and
+// ref hits the unique key: already_credited); the others are updated.
+Status WriteChange(sql::Connection& c, const std::string& member_id, const AccountState& before,
+                   const LedgerChange& change) {
   const Account& a = change.state.account;
   Statement account(c.prepareStatement(
       "UPDATE point_accounts SET available = ?, pending = ?, debt = ?, lifetime_earned = ?, "
@@ -96,9 +101,20 @@ void WriteChange(sql::Connection& c, const std::string& member_id, const LedgerC
   if (!change.changed_lots.empty()) {
     Statement lot(c.prepareStatement(
         "INSERT INTO point_lots (member_id, lot_id, points, remaining, state, earned_at, "
-        "activates_at, expires_at, store_id, source, ref) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-        "ON DUPLICATE KEY UPDATE remaining = VALUES(remaining), state = VALUES(state)"));
+        "activates_at, expires_at, store_id, source, ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    Statement update(c.prepareStatement(
+        "UPDATE point_lots SET remaining = ?, state = ? WHERE member_id = ? AND lot_id = ?"));
     for (const Lot& l : change.changed_lots) {
+      const bool existing = std::any_of(before.lots.begin(), before.lots.end(),
+                                        [&](const Lot& b) { return b.lot_id == l.lot_id; });
+      if (existing) {
+        update->setInt64(1, l.remaining);
+        update->setString(2, LotStateName(l.state));
+        update->setString(3, member_id);
+        update->setString(4, l.lot_id);
+        update->execute();
+        continue;
+      }
       lot->setString(1, member_id);
       lot->setString(2, l.lot_id);
       lot->setInt64(3, l.points);
@@ -110,10 +126,17 @@ void WriteChange(sql::Connection& c, const std::string& member_id, const LedgerC
       BindOptional(*lot, 9, l.store_id);
       lot->setString(10, l.source);
       lot->setString(11, l.ref.substr(0, 64));
-      lot->execute();
+      try {
+        lot->execute();
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErDupEntry) throw;
+        Error error{Code::kAlreadyExists, "already_credited",
+                    "points for " + l.source + " " + l.ref + " were already credited", {}};
+        return Fail(error.With("ref", l.ref.substr(0, 64)));
+      }
     }
   }
-  if (change.entries.empty()) return;
+  if (change.entries.empty()) return {};
   Statement entry(c.prepareStatement(
       "INSERT INTO point_entries (member_id, entry_id, at, kind, available_delta, pending_delta, "
       "lot_id, ref_type, ref_id, reason, staff_id, store_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
@@ -141,6 +164,7 @@ void WriteChange(sql::Connection& c, const std::string& member_id, const LedgerC
       allocation->execute();
     }
   }
+  return {};
 }
 
 Adjustment ReadAdjustment(sql::ResultSet& rs) {
@@ -167,9 +191,10 @@ Result<Adjustment> MysqlLedgerRepository::RecordAdjustment(const Adjustment& adj
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     stored = adjustment;
     if (apply_now) {
-      auto change = (*apply_now)(LockAndLoad(c, adjustment.member_id));
+      const AccountState before = LockAndLoad(c, adjustment.member_id);
+      auto change = (*apply_now)(before);
       if (!change) return Fail(change.error());
-      WriteChange(c, adjustment.member_id, *change);
+      if (auto ok = WriteChange(c, adjustment.member_id, before, *change); !ok) return ok;
       stored.status = AdjustmentStatus::kApplied;
       stored.decided_by = adjustment.requested_by;
       stored.decided_at = adjustment.requested_at;
@@ -215,9 +240,10 @@ Result<Adjustment> MysqlLedgerRepository::ApproveAdjustment(
       return Fail(Code::kFailedPrecondition, "already_decided",
                   std::string("this adjustment is already ") + AdjustmentStatusName(adjustment.status));
     }
-    auto change = decide(adjustment, LockAndLoad(c, adjustment.member_id));
+    const AccountState before = LockAndLoad(c, adjustment.member_id);
+    auto change = decide(adjustment, before);
     if (!change) return Fail(change.error());
-    WriteChange(c, adjustment.member_id, *change);
+    if (auto ok = WriteChange(c, adjustment.member_id, before, *change); !ok) return ok;
     Statement s(c.prepareStatement(
         "UPDATE point_adjustments SET status = 'applied', decided_by = ?, decided_at = ? "
         "WHERE adjustment_id = ?"));
@@ -243,7 +269,7 @@ Result<LedgerChange> MysqlLedgerRepository::Apply(const std::string& member_id,
     const AccountState state = LockAndLoad(c, member_id);
     auto change = decide(state);
     if (!change) return Fail(change.error());
-    WriteChange(c, member_id, *change);
+    if (auto ok = WriteChange(c, member_id, state, *change); !ok) return ok;
     if (audit) InsertAudit(c, *audit);
     result = std::move(*change);
     return {};
@@ -265,8 +291,8 @@ Result<std::pair<LedgerChange, LedgerChange>> MysqlLedgerRepository::ApplyPair(
     AccountState high = LockAndLoad(c, in_order ? second : first);
     auto change = in_order ? decide(low, high) : decide(high, low);
     if (!change) return Fail(change.error());
-    WriteChange(c, first, change->first);
-    WriteChange(c, second, change->second);
+    if (auto ok = WriteChange(c, first, in_order ? low : high, change->first); !ok) return ok;
+    if (auto ok = WriteChange(c, second, in_order ? high : low, change->second); !ok) return ok;
     if (audit) InsertAudit(c, *audit);
     result = std::move(*change);
     return {};

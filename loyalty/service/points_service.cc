@@ -125,6 +125,43 @@ Result<LedgerChange> PointsService::Earn(const Actor& actor, const std::string& 
       std::nullopt);
 }
 
+Result<std::optional<LedgerChange>> PointsService::Award(const Actor& actor,
+                                                        const std::string& member_id,
+                                                        const std::string& award, int64_t points) {
+  if (points <= 0) return std::optional<LedgerChange>{};
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  const LedgerContext ctx = Context(*program, actor, std::nullopt);
+  auto change = ports_.ledger.Apply(
+      member_id,
+      [&](const AccountState& state) {
+        return Credit(state, ctx, points, EntryKind::kEarn, "award", "award", award,
+                      "award: " + award);
+      },
+      std::nullopt);
+  if (!change && change.error().slug == "already_credited") return std::optional<LedgerChange>{};
+  if (!change) return Fail(change.error());
+  return std::optional<LedgerChange>(std::move(*change));
+}
+
+Status PointsService::OnEnrolled(const Actor& actor, const Member& member) {
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  auto given = Award(actor, member.member_id, "enrolment", program->awards.enrolment);
+  if (!given) return Fail(given.error());
+  return OnProfileChanged(actor, member);
+}
+
+Status PointsService::OnProfileChanged(const Actor& actor, const Member& member) {
+  const bool complete = !member.phone.empty() && member.email && !member.name.empty() && member.birthday;
+  if (!complete || member.status != MemberStatus::kActive) return {};
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  auto given = Award(actor, member.member_id, "profile_completion", program->awards.profile_completion);
+  if (!given) return Fail(given.error());
+  return {};
+}
+
 Result<LedgerChange> PointsService::Redeem(const Actor& actor, const std::string& member_id,
                                            int64_t points, const PointsReason& why) {
   if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
@@ -245,10 +282,13 @@ Result<std::pair<LedgerChange, LedgerChange>> PointsService::Transfer(const Acto
         LedgerChange in{receiver, {}, {}};
         std::map<std::string, std::optional<Instant>> expiry;
         for (const Lot& lot : giver.lots) expiry[lot.lot_id] = lot.expires_at;
-        for (const Allocation& a : out->entries.front().allocations) {
+        const auto& drawn = out->entries.front().allocations;
+        for (size_t i = 0; i < drawn.size(); ++i) {
+          const Allocation& a = drawn[i];
+          // One lot per lot drawn; the suffix keeps each lot's (source, ref) unique.
           auto credited = Credit(in.state, ctx, a.points, EntryKind::kTransferIn, "transfer",
-                                 "transfer", transfer_id, "received from member " + from,
-                                 expiry[a.lot_id]);
+                                 "transfer", transfer_id + ":" + std::to_string(i + 1),
+                                 "received from member " + from, expiry[a.lot_id]);
           if (!credited) return Fail(credited.error());
           in.state = credited->state;
           in.changed_lots.insert(in.changed_lots.end(), credited->changed_lots.begin(),

@@ -8,6 +8,7 @@
 
 #include "loyalty/common/clock.h"
 #include "loyalty/domain/ledger.h"
+#include "loyalty/domain/member.h"
 #include "loyalty/domain/ports/audit_log.h"
 #include "loyalty/domain/ports/ledger_repository.h"
 #include "loyalty/domain/ports/member_repository.h"
@@ -83,6 +84,14 @@ class PointsService {
   // Credits earned points (purchases pass through the pending period). Used by checkout.
   Result<LedgerChange> Earn(const Actor& actor, const std::string& member_id, int64_t points,
                             const PointsReason& why);
+  // Non-purchase awards from the program (enrolment, profile completion), each at most once per
+  // member whatever retries happen; a zero award or one already given is a no-op (nullopt).
+  Result<std::optional<LedgerChange>> Award(const Actor& actor, const std::string& member_id,
+                                            const std::string& award, int64_t points);
+  // The program's awards for a new member (enrolment, and profile completion if the profile is
+  // already complete) and for an edited one (profile completion).
+  Status OnEnrolled(const Actor& actor, const Member& member);
+  Status OnProfileChanged(const Actor& actor, const Member& member);
   // Spends points within the program's per-transaction minimum and maximum.
   Result<LedgerChange> Redeem(const Actor& actor, const std::string& member_id, int64_t points,
                               const PointsReason& why);
