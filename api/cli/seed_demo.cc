@@ -53,10 +53,12 @@ int SeedDemo(Runtime& rt) {
 
   EnrolRequest zhang{"13800138000", "zhang.wei@example.com", "张伟", "1988-05-17", "S1",
                      Consents{true, true, false}};
-  if (auto ok = rt.members->Enrol(system, zhang); !ok) {
-    std::cerr << "error: " << ok.error().message << "\n";
+  auto zhang_wei = rt.members->Enrol(system, zhang);
+  if (!zhang_wei) {
+    std::cerr << "error: " << zhang_wei.error().message << "\n";
     return 1;
   }
+  std::vector<std::string> shoppers = {zhang_wei->member_id};
   std::mt19937 rng(20261123);  // fixed seed: every demo install has the same members
   int enrolled = 1;
   while (enrolled < kDemoMembers) {
@@ -76,12 +78,35 @@ int SeedDemo(Runtime& rt) {
     auto ok = rt.members->Enrol(system, r);
     if (ok) {
       ++enrolled;
+      if (enrolled % 5 == 0) shoppers.push_back(ok->member_id);
     } else if (ok.error().code != Code::kAlreadyExists) {  // a repeated random phone is skipped
       std::cerr << "error: " << ok.error().message << "\n";
       return 1;
     }
   }
-  std::cout << "demo data loaded: 3 stores, 5 staff, " << enrolled << " members\n";
+  // Purchases through the real earn and tier rules: 张伟 reaches 银卡 (silver), others earn points.
+  const std::pair<const char*, const char*> products[] = {
+      {"6901234567890", "grocery"}, {"6909876543210", "cosmetics"}, {"6905555000111", "household"}};
+  int purchases = 0;
+  for (size_t i = 0; i < shoppers.size(); ++i) {
+    const int count = i == 0 ? 3 : 1 + static_cast<int>(rng() % 2);
+    for (int k = 0; k < count; ++k) {
+      Purchase p;
+      p.ref = "demo-" + std::to_string(i) + "-" + std::to_string(k);
+      p.store_id = std::string("S") + static_cast<char>('1' + rng() % 3);
+      p.at = rt.clock.Now();
+      const auto& [sku, category] = products[rng() % std::size(products)];
+      const int64_t amount = i == 0 ? 90000 : 2000 + static_cast<int64_t>(rng() % 60000);
+      p.lines.push_back(BasketLine{1, sku, category, 1, amount, amount * 13 / 113});
+      if (auto ok = rt.purchases->Record(system, shoppers[i], p); !ok) {
+        std::cerr << "error: " << ok.error().message << "\n";
+        return 1;
+      }
+      ++purchases;
+    }
+  }
+  std::cout << "demo data loaded: 3 stores, 5 staff, " << enrolled << " members, " << purchases
+            << " purchases\n";
   return 0;
 }
 
