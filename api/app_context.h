@@ -11,6 +11,7 @@
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
+#include "loyalty/service/referral_service.h"
 #include "loyalty/service/tier_service.h"
 #include "loyalty/service/staff_service.h"
 
@@ -26,6 +27,7 @@ struct AppContext {
   StaffService& staff;
   PointsService& points;
   TierService& tiers;
+  ReferralService& referrals;
   IdempotencyStore& idempotency;
   const Clock& clock;
   Metrics& metrics;

@@ -11,6 +11,7 @@
 #include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_program_store.h"
+#include "loyalty/mysql/mysql_referral_store.h"
 #include "loyalty/mysql/mysql_tier_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
@@ -42,12 +43,14 @@ struct Runtime {
   std::unique_ptr<MysqlLedgerRepository> ledger;
   std::unique_ptr<MysqlProgramStore> program;
   std::unique_ptr<MysqlTierRepository> tier_repository;
+  std::unique_ptr<MysqlReferralStore> referral_store;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;
   std::unique_ptr<StaffService> staff;
   std::unique_ptr<PointsService> points;
   std::unique_ptr<TierService> tiers;
+  std::unique_ptr<ReferralService> referrals;
   std::unique_ptr<PurchaseService> purchases;
 };
 

@@ -11,12 +11,23 @@ void AddMemberRoutes(Router& router, AppContext& app) {
   router.Add("POST", "/v1/members", Idempotent(app, [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
-    auto body = ReadJsonObject(req, kMemberFields);
+    auto body = ReadJsonObject(req, kEnrolFields);
     if (!body) return body.error();
     auto request = EnrolRequestFrom(*body);
     if (!request) return Problem(request.error(), req.request_id);
+    auto referrer = OptionalString(*body, "referred_by");
+    if (!referrer) return Problem(referrer.error(), req.request_id);
+    if (*referrer) {
+      if (auto ok = app.referrals.CheckReferrer(**referrer); !ok) return Problem(ok.error(), req.request_id);
+    }
     auto member = app.members.Enrol(*actor, *request);
     if (!member) return Problem(member.error(), req.request_id);
+    if (*referrer) {
+      if (auto ok = app.referrals.Record(member->member_id, **referrer); !ok) {
+        spdlog::warn(Json{{"msg", "referral not recorded"}, {"member_id", member->member_id},
+                          {"error", ok.error().message}}.dump());
+      }
+    }
     // The member exists either way; a failed award is logged for staff to grant by adjustment.
     if (auto awarded = app.points.OnEnrolled(*actor, *member); !awarded) {
       spdlog::warn(Json{{"msg", "enrolment award failed"}, {"member_id", member->member_id},

@@ -18,5 +18,7 @@ Result<MemberPatch> MemberPatchFrom(const Json& body);
 
 inline constexpr std::initializer_list<const char*> kMemberFields = {
     "phone", "email", "name", "birthday", "home_store_id", "consents"};
+inline constexpr std::initializer_list<const char*> kEnrolFields = {
+    "phone", "email", "name", "birthday", "home_store_id", "consents", "referred_by"};
 
 }  // namespace loyalty::api

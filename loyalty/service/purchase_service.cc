@@ -42,6 +42,9 @@ Result<PurchaseResult> PurchaseService::Record(const Actor& actor, const std::st
                                     purchase.ref);
   if (!tier) return Fail(tier.error());
   result.tier_change = *tier;
+  if (referrals_) {
+    if (auto ok = referrals_->OnPurchase(actor, member_id); !ok) return Fail(ok.error());
+  }
   return result;
 }
 

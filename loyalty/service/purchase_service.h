@@ -6,6 +6,7 @@
 #include "loyalty/domain/earn.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
+#include "loyalty/service/referral_service.h"
 #include "loyalty/service/tier_service.h"
 
 namespace loyalty {
@@ -27,9 +28,11 @@ struct PurchaseResult {
 
 class PurchaseService {
  public:
+  // `referrals` (optional) rewards referrals on a member's first purchase.
   PurchaseService(MemberRepository& members, PiiProtector& pii, ProgramStore& program,
-                  PointsService& points, TierService& tiers)
-      : members_(members), pii_(pii), program_(program), points_(points), tiers_(tiers) {}
+                  PointsService& points, TierService& tiers, ReferralService* referrals = nullptr)
+      : members_(members), pii_(pii), program_(program), points_(points), tiers_(tiers),
+        referrals_(referrals) {}
 
   // Points as they would be earned, without recording anything (the quote at the till).
   Result<EarnQuote> Quote(const std::string& member_id, const Purchase& purchase);
@@ -42,6 +45,7 @@ class PurchaseService {
   ProgramStore& program_;
   PointsService& points_;
   TierService& tiers_;
+  ReferralService* referrals_;
 };
 
 }  // namespace loyalty
