@@ -43,15 +43,30 @@ void Touch(LedgerChange& change, const Lot& lot) {
   change.changed_lots.push_back(lot);
 }
 
-// Takes up to `points` from the active lots of `change.state` in redemption order (optionally
-// only lots matching `only_ref`); returns the allocations.
-std::vector<Allocation> TakeFromActive(LedgerChange& change, int64_t points,
+// A lot is unusable from its expiry instant, even before the sweep writes its expire entry.
+bool Usable(const Lot& lot, Instant now) {
+  return lot.state == LotState::kActive && lot.remaining > 0 &&
+         (!lot.expires_at || *lot.expires_at > now);
+}
+
+// Points that may be spent now: the balance less what has expired but is not swept yet.
+int64_t Spendable(const AccountState& state, Instant now) {
+  int64_t unusable = 0;
+  for (const Lot& lot : state.lots) {
+    if (lot.state == LotState::kActive && lot.remaining > 0 && !Usable(lot, now)) {
+      unusable += lot.remaining;
+    }
+  }
+  return state.account.available - unusable;
+}
+
+// Takes up to `points` from the usable active lots of `change.state` in redemption order
+// (optionally only lots matching `only_ref`); returns the allocations.
+std::vector<Allocation> TakeFromActive(LedgerChange& change, int64_t points, Instant now,
                                        const std::string* only_ref) {
   std::vector<Lot*> order;
   for (auto& lot : change.state.lots) {
-    if (lot.state == LotState::kActive && lot.remaining > 0 && (!only_ref || lot.ref == *only_ref)) {
-      order.push_back(&lot);
-    }
+    if (Usable(lot, now) && (!only_ref || lot.ref == *only_ref)) order.push_back(&lot);
   }
   std::sort(order.begin(), order.end(), [](const Lot* a, const Lot* b) { return DrawsFirst(*a, *b); });
   std::vector<Allocation> taken;
@@ -173,18 +188,19 @@ Result<LedgerChange> Debit(const AccountState& state, const LedgerContext& ctx, 
                            EntryKind kind, const std::string& ref_type, const std::string& ref_id,
                            const std::string& reason) {
   if (auto ok = CheckPoints(points); !ok) return Fail(ok.error());
-  if (state.account.available < points) {
+  const int64_t spendable = std::max<int64_t>(Spendable(state, ctx.now), 0);
+  if (spendable < points) {
     Error e{Code::kFailedPrecondition, "insufficient_points",
-            "the member has " + std::to_string(std::max<int64_t>(state.account.available, 0)) +
-                " points available, fewer than the " + std::to_string(points) + " asked for",
+            "the member has " + std::to_string(spendable) + " points available, fewer than the " +
+                std::to_string(points) + " asked for",
             {}};
-    e.With("available", std::to_string(std::max<int64_t>(state.account.available, 0)));
+    e.With("available", std::to_string(spendable));
     return Fail(std::move(e));
   }
   LedgerChange change{state, {}, {}};
   Entry e = NewEntry(ctx, kind, ref_type, ref_id, reason);
   e.available_delta = -points;
-  e.allocations = TakeFromActive(change, points, nullptr);
+  e.allocations = TakeFromActive(change, points, ctx.now, nullptr);
   change.state.account.available -= points;
   change.state.account.last_activity_at = ctx.now;
   change.entries.push_back(std::move(e));
@@ -271,10 +287,10 @@ Result<LedgerChange> ClawBack(const AccountState& state, const LedgerContext& ct
   std::vector<Allocation> taken;
   int64_t from_active = 0;
   if (left > 0 && ctx.program.refund != RefundPolicy::kOnlyPending) {
-    taken = TakeFromActive(change, left, &ref);
+    taken = TakeFromActive(change, left, ctx.now, &ref);
     for (const auto& t : taken) from_active += t.points;
     if (from_active < left) {
-      auto more = TakeFromActive(change, left - from_active, nullptr);
+      auto more = TakeFromActive(change, left - from_active, ctx.now, nullptr);
       for (const auto& t : more) from_active += t.points;
       taken.insert(taken.end(), more.begin(), more.end());
     }

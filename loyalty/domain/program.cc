@@ -2,6 +2,7 @@
 #include "loyalty/domain/program.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "loyalty/common/business_date.h"
@@ -229,6 +230,17 @@ Status ValidateProgram(const ProgramConfig& p) {
   if (auto ok = CheckRange("expiry.months_or_years", p.expiry.months_or_years, needs_n ? 1 : 0, max_n);
       !ok) {
     return ok;
+  }
+  // Purchases wait pending_days before their points are usable; an expiry that always comes
+  // first would make every purchase's points worthless.
+  const int shortest_life_days =
+      p.expiry.kind == ExpiryKind::kRollingMonths ? 28 * p.expiry.months_or_years
+      : p.expiry.kind == ExpiryKind::kEndOfNthMonth ? 28 * p.expiry.months_or_years
+      : p.expiry.kind == ExpiryKind::kInactivityMonths ? 28 * p.expiry.months_or_years
+                                                       : std::numeric_limits<int>::max();
+  if (p.pending_days > 0 && p.pending_days >= shortest_life_days) {
+    return Invalid("pending_days", "is as long as the expiry period: points would expire before "
+                                   "they become available");
   }
   const RedemptionRules& r = p.redemption;
   if (auto ok = CheckRange("redemption.points", r.points, 1, 1'000'000); !ok) return ok;

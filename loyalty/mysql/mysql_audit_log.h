@@ -14,7 +14,7 @@ namespace loyalty {
 // Writes `e` on the caller's connection, so it commits or rolls back with the change it records.
 void InsertAudit(sql::Connection& c, const AuditEntry& e);
 
-class MysqlAuditLog final : public AuditLogReader {
+class MysqlAuditLog final : public AuditLog {
  public:
   explicit MysqlAuditLog(MysqlPool& pool) : pool_(pool) {}
   Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;

@@ -170,7 +170,7 @@ Status MysqlPool::Transaction(const std::function<Status(sql::Connection&)>& wor
         throw;
       }
     });
-    if (retry_error == 0 || attempt + 1 >= options_.max_retries) return result;
+    if (retry_error == 0 || attempt >= options_.max_retries) return result;
     {
       std::lock_guard lock(mutex_);
       ++retries_;

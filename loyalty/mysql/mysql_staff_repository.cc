@@ -136,9 +136,11 @@ Result<bool> MysqlStaffRepository::RevokeSession(const std::string& token_digest
   bool revoked = false;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(
-        "UPDATE staff_sessions SET revoked_at = ? WHERE token_digest = ? AND revoked_at IS NULL"));
+        "UPDATE staff_sessions SET revoked_at = ? WHERE token_digest = ? AND revoked_at IS NULL "
+        "AND expires_at > ?"));
     s->setString(1, ToSqlTime(now));
     s->setString(2, token_digest);
+    s->setString(3, ToSqlTime(now));
     revoked = s->executeUpdate() == 1;
     if (revoked) InsertAudit(c, audit);
     return {};

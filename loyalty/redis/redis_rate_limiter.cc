@@ -1,6 +1,8 @@
 // Login throttling in Redis (INCR + EXPIRE window) with an in-process fallback.
 #include "loyalty/redis/redis_rate_limiter.h"
 
+#include <algorithm>
+
 namespace loyalty {
 namespace {
 
@@ -33,12 +35,15 @@ void InMemoryRateLimiter::Reset(const std::string& key) {
 }
 
 int RedisRateLimiter::RetryAfterSeconds(const std::string& key) {
+  // The in-process count also holds failures seen while Redis was down; the stricter answer wins.
+  const int local = fallback_.RetryAfterSeconds(key);
   auto count = redis_.Command({"GET", RedisKey(key)});
-  if (!count) return fallback_.RetryAfterSeconds(key);
-  if (!count->text || std::atoll(count->text->c_str()) < options_.max_failures) return 0;
+  if (!count || !count->text || std::atoll(count->text->c_str()) < options_.max_failures) {
+    return local;
+  }
   auto ttl = redis_.Command({"TTL", RedisKey(key)});
-  if (!ttl) return fallback_.RetryAfterSeconds(key);
-  return ttl->integer > 0 ? static_cast<int>(ttl->integer) : 1;
+  if (!ttl) return local;
+  return std::max(local, ttl->integer > 0 ? static_cast<int>(ttl->integer) : 1);
 }
 
 void RedisRateLimiter::RecordFailure(const std::string& key) {

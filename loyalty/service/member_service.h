@@ -33,7 +33,7 @@ struct MemberPorts {
   RandomSource& random;
   const Clock& clock;
   MemberCache& cache;
-  AuditLogReader& audit;
+  AuditLog& audit;
 };
 
 class MemberService {

@@ -32,7 +32,7 @@ struct StaffPorts {
   RandomSource& random;
   const Clock& clock;
   RateLimiter& login_limiter;
-  AuditLogReader& audit;
+  AuditLog& audit;
 };
 
 class StaffService {

@@ -570,8 +570,8 @@ TEST(ProgramJsonValidationTest, ContradictionsNameTheirField) {
   ExpectValidationField(doc, "expiry.months_or_years");
 
   doc = DefaultJson();
-  doc["earn"]["bonus_events"] = Json::parse(R"([{"id": "e", "start_date": "2026-03-02",
-      "end_date": "2026-03-01"}])");
+  doc["earn"]["bonus_events"] = Json::parse(R"([{"id": "e", "name": "双倍积分",
+      "start_date": "2026-03-02", "end_date": "2026-03-01"}])");
   ExpectValidationField(doc, "earn.bonus_events[0].end_date");
 }
 

@@ -26,11 +26,11 @@
 
 namespace loyalty::test_support {
 
-// Fakes the audit_log table behind AuditLogReader (mysql/mysql_audit_log.*). The fake
+// Fakes the audit_log table behind AuditLog (mysql/mysql_audit_log.*). The fake
 // repositories below append to it only when their write succeeds, as the real ones do inside
 // their transaction. List() orders newest first by `at`; entries with the same `at` are ordered
 // by when they were written (the real table breaks ties by audit_id, which is random).
-class InMemoryAuditLog final : public AuditLogReader {
+class InMemoryAuditLog final : public AuditLog {
  public:
   Result<std::vector<AuditEntry>> List(const AuditFilter& filter) override;
   Status Append(const AuditEntry& entry) override {

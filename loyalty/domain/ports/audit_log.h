@@ -9,9 +9,9 @@
 
 namespace loyalty {
 
-class AuditLogReader {
+class AuditLog {
  public:
-  virtual ~AuditLogReader() = default;
+  virtual ~AuditLog() = default;
   // Newest first, at most filter.limit entries.
   virtual Result<std::vector<AuditEntry>> List(const AuditFilter& filter) = 0;
   // For actions that change nothing else but must be on record (e.g. a data export).
