@@ -60,18 +60,24 @@ Lot ReadLot(sql::ResultSet& rs) {
   return l;
 }
 
-// Locks the account row (inserting it first if the member has none) and loads the open lots.
+// Locks the account row and loads the open lots. The row is created on first use; locking
+// first matters: INSERT IGNORE on an existing row takes a shared lock, and many threads then
+// upgrading to FOR UPDATE deadlock each other.
 AccountState LockAndLoad(sql::Connection& c, const std::string& member_id) {
-  Statement ensure(c.prepareStatement("INSERT IGNORE INTO point_accounts (member_id) VALUES (?)"));
-  ensure->setString(1, member_id);
-  ensure->execute();
   AccountState state;
-  {
-    Statement lock(c.prepareStatement("SELECT * FROM point_accounts WHERE member_id = ? FOR UPDATE"));
-    lock->setString(1, member_id);
-    Rows rs(lock->executeQuery());
-    rs->next();
+  auto lock = [&] {
+    Statement s(c.prepareStatement("SELECT * FROM point_accounts WHERE member_id = ? FOR UPDATE"));
+    s->setString(1, member_id);
+    Rows rs(s->executeQuery());
+    if (!rs->next()) return false;
     state.account = ReadAccount(*rs);
+    return true;
+  };
+  if (!lock()) {
+    Statement ensure(c.prepareStatement("INSERT IGNORE INTO point_accounts (member_id) VALUES (?)"));
+    ensure->setString(1, member_id);
+    ensure->execute();
+    lock();
   }
   Statement lots(c.prepareStatement(
       "SELECT * FROM point_lots WHERE member_id = ? AND remaining > 0 "
@@ -124,7 +130,7 @@ Status WriteChange(sql::Connection& c, const std::string& member_id, const Accou
       lot->setString(7, ToSqlTime(l.activates_at));
       BindOptionalTime(*lot, 8, l.expires_at);
       BindOptional(*lot, 9, l.store_id);
-      lot->setString(10, l.source);
+      lot->setString(10, l.source.substr(0, 16));
       lot->setString(11, l.ref.substr(0, 64));
       try {
         lot->execute();
@@ -223,7 +229,7 @@ Result<Adjustment> MysqlLedgerRepository::RecordAdjustment(const Adjustment& adj
 Result<Adjustment> MysqlLedgerRepository::ApproveAdjustment(
     const std::string& adjustment_id, const std::string& approver, Instant at,
     const std::function<Result<LedgerChange>(const Adjustment&, const AccountState&)>& decide,
-    const AuditEntry& audit) {
+    const std::function<AuditEntry(const Adjustment&)>& audit_for) {
   Adjustment adjustment;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     {
@@ -254,7 +260,7 @@ Result<Adjustment> MysqlLedgerRepository::ApproveAdjustment(
     adjustment.status = AdjustmentStatus::kApplied;
     adjustment.decided_by = approver;
     adjustment.decided_at = at;
-    InsertAudit(c, audit);
+    InsertAudit(c, audit_for(adjustment));
     return {};
   });
   if (!ran) return Fail(ran.error());
@@ -278,18 +284,28 @@ Result<LedgerChange> MysqlLedgerRepository::Apply(const std::string& member_id,
   return result;
 }
 
-Result<std::pair<LedgerChange, LedgerChange>> MysqlLedgerRepository::ApplyPair(
-    const std::string& first, const std::string& second,
-    const std::function<Result<std::pair<LedgerChange, LedgerChange>>(const AccountState&,
-                                                                      const AccountState&)>& decide,
-    const std::optional<AuditEntry>& audit) {
+Result<std::pair<LedgerChange, LedgerChange>> MysqlLedgerRepository::ApplyTransfer(
+    const std::string& first, const std::string& second, Instant sent_since,
+    const TransferDecision& decide, const std::optional<AuditEntry>& audit) {
   std::pair<LedgerChange, LedgerChange> result;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     // Always lock the smaller id first, so A→B and B→A at once cannot deadlock.
     const bool in_order = first < second;
     AccountState low = LockAndLoad(c, in_order ? first : second);
     AccountState high = LockAndLoad(c, in_order ? second : first);
-    auto change = in_order ? decide(low, high) : decide(high, low);
+    // Read under the giver's lock: transfers of one member are serialised, so this total is
+    // exact when the limit is checked.
+    int64_t sent = 0;
+    {
+      Statement s(c.prepareStatement(
+          "SELECT COALESCE(-SUM(available_delta), 0) FROM point_entries "
+          "WHERE member_id = ? AND kind = 'transfer_out' AND at >= ?"));
+      s->setString(1, first);
+      s->setString(2, ToSqlTime(sent_since));
+      Rows rs(s->executeQuery());
+      if (rs->next()) sent = rs->getInt64(1);
+    }
+    auto change = in_order ? decide(low, high, sent) : decide(high, low, sent);
     if (!change) return Fail(change.error());
     if (auto ok = WriteChange(c, first, in_order ? low : high, change->first); !ok) return ok;
     if (auto ok = WriteChange(c, second, in_order ? high : low, change->second); !ok) return ok;
@@ -386,24 +402,6 @@ Result<LedgerPage> MysqlLedgerRepository::Entries(const std::string& member_id,
   });
   if (!ran) return Fail(ran.error());
   return page;
-}
-
-Result<int64_t> MysqlLedgerRepository::DebitedSince(const std::string& member_id, EntryKind kind,
-                                                    Instant since) {
-  int64_t total = 0;
-  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
-    Statement s(c.prepareStatement(
-        "SELECT COALESCE(-SUM(available_delta), 0) FROM point_entries "
-        "WHERE member_id = ? AND kind = ? AND at >= ?"));
-    s->setString(1, member_id);
-    s->setString(2, EntryKindName(kind));
-    s->setString(3, ToSqlTime(since));
-    Rows rs(s->executeQuery());
-    if (rs->next()) total = rs->getInt64(1);
-    return {};
-  });
-  if (!ran) return Fail(ran.error());
-  return total;
 }
 
 Result<std::vector<std::string>> MysqlLedgerRepository::MembersDue(

@@ -13,15 +13,12 @@ class MysqlLedgerRepository final : public LedgerRepository {
 
   Result<LedgerChange> Apply(const std::string& member_id, const LedgerDecision& decide,
                              const std::optional<AuditEntry>& audit) override;
-  Result<std::pair<LedgerChange, LedgerChange>> ApplyPair(
-      const std::string& first_member_id, const std::string& second_member_id,
-      const std::function<Result<std::pair<LedgerChange, LedgerChange>>(const AccountState&,
-                                                                        const AccountState&)>& decide,
-      const std::optional<AuditEntry>& audit) override;
+  Result<std::pair<LedgerChange, LedgerChange>> ApplyTransfer(
+      const std::string& from_member_id, const std::string& to_member_id, Instant sent_since,
+      const TransferDecision& decide, const std::optional<AuditEntry>& audit) override;
   Result<AccountState> Load(const std::string& member_id) override;
   Result<LedgerPage> Entries(const std::string& member_id, const std::optional<std::string>& cursor,
                              int limit) override;
-  Result<int64_t> DebitedSince(const std::string& member_id, EntryKind kind, Instant since) override;
   Result<std::vector<std::string>> MembersDue(Instant now, std::optional<Instant> inactive_before,
                                               int limit) override;
   Result<std::vector<std::string>> AccountIds(const std::string& after_member_id, int limit) override;
@@ -32,7 +29,7 @@ class MysqlLedgerRepository final : public LedgerRepository {
   Result<Adjustment> ApproveAdjustment(
       const std::string& adjustment_id, const std::string& approver, Instant at,
       const std::function<Result<LedgerChange>(const Adjustment&, const AccountState&)>& decide,
-      const AuditEntry& audit) override;
+      const std::function<AuditEntry(const Adjustment&)>& audit_for) override;
 
  private:
   MysqlPool& pool_;

@@ -119,8 +119,8 @@ Result<LedgerChange> PointsService::Earn(const Actor& actor, const std::string& 
   return ports_.ledger.Apply(
       member_id,
       [&](const AccountState& state) {
-        return Credit(state, ctx, points, EntryKind::kEarn, why.ref_type, why.ref_type, why.ref_id,
-                      why.reason);
+        return Credit(state, ctx, points, EntryKind::kEarn, kPurchaseSource, why.ref_type,
+                      why.ref_id, why.reason);
       },
       std::nullopt);
 }
@@ -230,8 +230,11 @@ Result<Adjustment> PointsService::ApproveAdjustment(const Actor& actor,
         }
         return ApplyAdjustment(state, ctx, a);
       },
-      Audit(actor, "points.adjustment_approved", adjustment_id,
-            "{\"adjustment_id\":\"" + adjustment_id.substr(0, 24) + "\"}"));
+      [&](const Adjustment& a) {
+        return Audit(actor, "points.adjustment_approved", a.member_id,
+                     "{\"adjustment_id\":\"" + a.adjustment_id + "\",\"points\":" +
+                         std::to_string(a.points) + "}");
+      });
 }
 
 Result<std::pair<LedgerChange, LedgerChange>> PointsService::Transfer(const Actor& actor,
@@ -261,19 +264,17 @@ Result<std::pair<LedgerChange, LedgerChange>> PointsService::Transfer(const Acto
   }
   const LedgerContext ctx = Context(*program, actor, std::nullopt);
   const Instant day_start = LocalDayStartAfter(ctx.now, 0, ctx.zone);
-  auto sent_today = ports_.ledger.DebitedSince(from, EntryKind::kTransferOut, day_start);
-  if (!sent_today) return Fail(sent_today.error());
-  if (*sent_today + points > rules.max_points_per_day) {
-    return Fail(Code::kFailedPrecondition, "transfer_limit",
-                "this member can send " +
-                    std::to_string(std::max<int64_t>(rules.max_points_per_day - *sent_today, 0)) +
-                    " more points today");
-  }
   const std::string transfer_id = ports_.random.NewId();
-  return ports_.ledger.ApplyPair(
-      from, to,
-      [&](const AccountState& giver, const AccountState& receiver)
+  return ports_.ledger.ApplyTransfer(
+      from, to, day_start,
+      [&](const AccountState& giver, const AccountState& receiver, int64_t sent_today)
           -> Result<std::pair<LedgerChange, LedgerChange>> {
+        if (sent_today + points > rules.max_points_per_day) {
+          return Fail(Code::kFailedPrecondition, "transfer_limit",
+                      "this member can send " +
+                          std::to_string(std::max<int64_t>(rules.max_points_per_day - sent_today, 0)) +
+                          " more points today");
+        }
         auto out = Debit(giver, ctx, points, EntryKind::kTransferOut, "transfer", transfer_id,
                          "sent to member " + to);
         if (!out) return Fail(out.error());

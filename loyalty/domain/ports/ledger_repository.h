@@ -16,6 +16,8 @@ namespace loyalty {
 // Decides a change from the locked state; may run more than once (deadlock retries), so it
 // must not have side effects. An error aborts the transaction and is returned as is.
 using LedgerDecision = std::function<Result<LedgerChange>(const AccountState&)>;
+using TransferDecision = std::function<Result<std::pair<LedgerChange, LedgerChange>>(
+    const AccountState& from, const AccountState& to, int64_t sent_since)>;
 
 struct LedgerPage {
   std::vector<Entry> entries;  // newest first
@@ -41,20 +43,17 @@ class LedgerRepository {
   virtual Result<LedgerChange> Apply(const std::string& member_id, const LedgerDecision& decide,
                                      const std::optional<AuditEntry>& audit) = 0;
 
-  // Both members' accounts locked in id order (no deadlock between opposite transfers);
-  // `decide` returns the change for each, in the order given.
-  virtual Result<std::pair<LedgerChange, LedgerChange>> ApplyPair(
-      const std::string& first_member_id, const std::string& second_member_id,
-      const std::function<Result<std::pair<LedgerChange, LedgerChange>>(const AccountState&,
-                                                                        const AccountState&)>& decide,
-      const std::optional<AuditEntry>& audit) = 0;
+  // A transfer: both accounts locked in id order (no deadlock between opposite transfers);
+  // `decide` gets the giver, the receiver and the points the giver transferred out since
+  // `sent_since` (read under the lock, for daily limits) and returns both changes.
+  virtual Result<std::pair<LedgerChange, LedgerChange>> ApplyTransfer(
+      const std::string& from_member_id, const std::string& to_member_id, Instant sent_since,
+      const TransferDecision& decide, const std::optional<AuditEntry>& audit) = 0;
 
   // Current state without locking (reads for display). A member without an account gets zeros.
   virtual Result<AccountState> Load(const std::string& member_id) = 0;
   virtual Result<LedgerPage> Entries(const std::string& member_id,
                                      const std::optional<std::string>& cursor, int limit) = 0;
-  // Points taken out by entries of `kind` since `since` (daily transfer limits).
-  virtual Result<int64_t> DebitedSince(const std::string& member_id, EntryKind kind, Instant since) = 0;
 
   // Members with a pending lot due to activate, a lot due to expire by `now`, or (when given)
   // last activity before `inactive_before` and points left; at most `limit`.
@@ -80,7 +79,7 @@ class LedgerRepository {
   virtual Result<Adjustment> ApproveAdjustment(
       const std::string& adjustment_id, const std::string& approver, Instant at,
       const std::function<Result<LedgerChange>(const Adjustment&, const AccountState&)>& decide,
-      const AuditEntry& audit) = 0;
+      const std::function<AuditEntry(const Adjustment&)>& audit_for) = 0;
 };
 
 }  // namespace loyalty
