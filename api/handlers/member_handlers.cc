@@ -6,6 +6,18 @@
 #include <spdlog/spdlog.h>
 
 namespace loyalty::api {
+namespace {
+
+// A member's profile as the API shows it: with the points balances (API.md: "profile, tier,
+// balances"). Balances are left out, not faked, if the ledger cannot be read.
+Json WithBalances(AppContext& app, const Actor& actor, Json member) {
+  if (auto points = app.points.Summary(actor, member["member_id"].get<std::string>())) {
+    member["points"] = {{"available", points->available}, {"pending", points->pending}};
+  }
+  return member;
+}
+
+}  // namespace
 
 void AddMemberRoutes(Router& router, AppContext& app) {
   router.Add("POST", "/v1/members", Idempotent(app, [&app](HttpRequest& req) {
@@ -33,7 +45,8 @@ void AddMemberRoutes(Router& router, AppContext& app) {
       spdlog::warn(Json{{"msg", "enrolment award failed"}, {"member_id", member->member_id},
                         {"error", awarded.error().message}}.dump());
     }
-    HttpResponse r = JsonResponse(201, MemberJson(*member, actor->principal));
+    // The enrolment award (if the program has one) is already in the balance for the till.
+    HttpResponse r = JsonResponse(201, WithBalances(app, *actor, MemberJson(*member, actor->principal)));
     r.headers.emplace_back("Location", "/v1/members/" + member->member_id);
     return r;
   }));
@@ -66,7 +79,7 @@ void AddMemberRoutes(Router& router, AppContext& app) {
     if (!actor) return Problem(actor.error(), req.request_id);
     auto member = app.members.Get(*actor, req.path_params["id"]);
     if (!member) return Problem(member.error(), req.request_id);
-    return JsonResponse(200, MemberJson(*member, actor->principal));
+    return JsonResponse(200, WithBalances(app, *actor, MemberJson(*member, actor->principal)));
   });
 
   router.Add("PATCH", "/v1/members/:id", Idempotent(app, [&app](HttpRequest& req) {
@@ -82,7 +95,7 @@ void AddMemberRoutes(Router& router, AppContext& app) {
       spdlog::warn(Json{{"msg", "profile award failed"}, {"member_id", member->member_id},
                         {"error", awarded.error().message}}.dump());
     }
-    return JsonResponse(200, MemberJson(*member, actor->principal));
+    return JsonResponse(200, WithBalances(app, *actor, MemberJson(*member, actor->principal)));
   }));
 
   router.Add("GET", "/v1/members/:id/export", [&app](HttpRequest& req) {

@@ -33,9 +33,8 @@ Result<ConsentFields> ConsentsFrom(const Json& body) {
                             std::pair{"wechat", &c.wechat}}) {
     auto v = OptionalBool(*it, name);
     if (!v) {
-      Error e = v.error();
-      e.message = std::string("consents.") + name + " must be true or false";
-      return Fail(std::move(e));
+      return InvalidField(std::string("consents.") + name, "invalid_type",
+                          std::string("consents.") + name + " must be true or false");
     }
     *slot = *v;
   }

@@ -30,6 +30,11 @@ tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request) {
                                   "the body is not valid JSON (error at byte " +
                                       std::to_string(e.byte) + ")",
                                   request.request_id));
+  } catch (const Json::exception&) {
+    // e.g. a number beyond any double (1e400); the library's text would quote the body.
+    return tl::unexpected(Problem(400, "invalid_json",
+                                  "the body holds a value JSON cannot represent (a number too large?)",
+                                  request.request_id));
   }
   if (!body.is_object()) {
     return tl::unexpected(Problem(400, "invalid_json", "the body must be a JSON object",

@@ -65,19 +65,32 @@ std::optional<StoredMember> DecodeStoredMember(const std::string& text) {
   }
 }
 
+bool RedisMemberCache::Flush() {
+  std::lock_guard lock(mutex_);
+  for (auto it = unflushed_.begin(); it != unflushed_.end();) {
+    if (!redis_.Command({"DEL", Key(*it)})) return false;
+    it = unflushed_.erase(it);
+  }
+  return true;
+}
+
 std::optional<StoredMember> RedisMemberCache::Get(const std::string& member_id) {
+  if (!Flush()) return std::nullopt;
   auto reply = redis_.Command({"GET", Key(member_id)});
   if (!reply || !reply->text) return std::nullopt;
   return DecodeStoredMember(*reply->text);
 }
 
 void RedisMemberCache::Put(const StoredMember& member) {
+  if (!Flush()) return;
   redis_.Command({"SET", Key(member.profile.member_id), EncodeStoredMember(member), "EX",
                   std::to_string(ttl_.count())});
 }
 
 void RedisMemberCache::Invalidate(const std::string& member_id) {
-  redis_.Command({"DEL", Key(member_id)});
+  if (redis_.Command({"DEL", Key(member_id)})) return;
+  std::lock_guard lock(mutex_);
+  unflushed_.insert(member_id);
 }
 
 }  // namespace loyalty

@@ -120,7 +120,7 @@ std::array<uint8_t, kCardNumberDigits - 1> MemberService::RandomDigits() {
 Result<Member> MemberService::Update(const Actor& actor, const std::string& member_id,
                                      const MemberPatch& patch) {
   if (auto ok = Require(actor.principal, Permission::kMembersWrite); !ok) return Fail(ok.error());
-  auto stored = Load(member_id);
+  auto stored = LoadFresh(member_id);
   if (!stored) return Fail(stored.error());
   auto member = Reveal(*stored);
   if (!member) return member;
@@ -167,7 +167,7 @@ Result<MemberExport> MemberService::Export(const Actor& actor, const std::string
 
 Result<Member> MemberService::Erase(const Actor& actor, const std::string& member_id) {
   if (auto ok = Require(actor.principal, Permission::kMembersErase); !ok) return Fail(ok.error());
-  auto stored = Load(member_id);
+  auto stored = LoadFresh(member_id);
   if (!stored) return Fail(stored.error());
   auto member = Reveal(*stored);
   if (!member) return member;
@@ -190,6 +190,10 @@ Result<Member> MemberService::Erase(const Actor& actor, const std::string& membe
 
 Result<StoredMember> MemberService::Load(const std::string& member_id) {
   if (auto cached = ports_.cache.Get(member_id)) return *cached;
+  return LoadFresh(member_id);
+}
+
+Result<StoredMember> MemberService::LoadFresh(const std::string& member_id) {
   auto found = ports_.repository.FindById(member_id);
   if (!found) return Fail(found.error());
   if (!*found) return Fail(MemberNotFound("id"));

@@ -56,7 +56,10 @@ class MemberService {
  private:
   Result<Member> Reveal(const StoredMember& stored) const;
   StoredMember Conceal(const Member& member) const;
+  // Reads go through the cache; writes start from the database (LoadFresh), so a stale cache
+  // entry can never be written back or block an edit.
   Result<StoredMember> Load(const std::string& member_id);
+  Result<StoredMember> LoadFresh(const std::string& member_id);
   // Uniform random digits 0..9 for a new card number.
   std::array<uint8_t, kCardNumberDigits - 1> RandomDigits();
   Result<Member> FoundOrNotFound(Result<std::optional<StoredMember>> found, const char* what);
