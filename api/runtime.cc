@@ -18,7 +18,9 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   MysqlPoolOptions pool_options;
   pool_options.size = static_cast<size_t>(options.db_pool_size);
   rt->pool = std::make_unique<MysqlPool>(*mysql, pool_options);
-  rt->redis = std::make_unique<RedisClient>(*redis);
+  RedisOptions redis_options;
+  redis_options.key_prefix = "loyalty:" + mysql->database + ":";
+  rt->redis = std::make_unique<RedisClient>(*redis, redis_options);
   rt->member_repository = std::make_unique<MysqlMemberRepository>(*rt->pool);
   rt->staff_repository = std::make_unique<MysqlStaffRepository>(*rt->pool);
   rt->store_repository = std::make_unique<MysqlStoreRepository>(*rt->pool);

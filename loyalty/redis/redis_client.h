@@ -28,6 +28,9 @@ struct RedisOptions {
   std::chrono::milliseconds timeout{200};      // connect and per command
   std::chrono::milliseconds retry_after{1000};  // breaker open time after a failure
   size_t max_idle = 8;
+  // Prepended to every key, so deployments (or test databases) sharing a Redis never see each
+  // other's counters and cache entries.
+  std::string key_prefix = "loyalty:";
 };
 
 // A reply reduced to what the adapters use.
@@ -45,6 +48,8 @@ class RedisClient {
   // with an error; callers treat that as "no cache" and carry on.
   std::optional<RedisReply> Command(const std::vector<std::string>& argv);
   bool Ping();
+  // `name` inside this client's key namespace.
+  std::string Key(const std::string& name) const { return options_.key_prefix + name; }
 
  private:
   struct ContextFree {

@@ -10,8 +10,6 @@ namespace {
 
 constexpr int kFormat = 1;  // bump when the shape changes; old entries then read as misses
 
-std::string Key(const std::string& id) { return "loyalty:member:" + id; }
-
 }  // namespace
 
 std::string EncodeStoredMember(const StoredMember& m) {
@@ -68,7 +66,7 @@ std::optional<StoredMember> DecodeStoredMember(const std::string& text) {
 bool RedisMemberCache::Flush() {
   std::lock_guard lock(mutex_);
   for (auto it = unflushed_.begin(); it != unflushed_.end();) {
-    if (!redis_.Command({"DEL", Key(*it)})) return false;
+    if (!redis_.Command({"DEL", redis_.Key("member:" + *it)})) return false;
     it = unflushed_.erase(it);
   }
   return true;
@@ -76,19 +74,19 @@ bool RedisMemberCache::Flush() {
 
 std::optional<StoredMember> RedisMemberCache::Get(const std::string& member_id) {
   if (!Flush()) return std::nullopt;
-  auto reply = redis_.Command({"GET", Key(member_id)});
+  auto reply = redis_.Command({"GET", redis_.Key("member:" + member_id)});
   if (!reply || !reply->text) return std::nullopt;
   return DecodeStoredMember(*reply->text);
 }
 
 void RedisMemberCache::Put(const StoredMember& member) {
   if (!Flush()) return;
-  redis_.Command({"SET", Key(member.profile.member_id), EncodeStoredMember(member), "EX",
+  redis_.Command({"SET", redis_.Key("member:" + member.profile.member_id), EncodeStoredMember(member), "EX",
                   std::to_string(ttl_.count())});
 }
 
 void RedisMemberCache::Invalidate(const std::string& member_id) {
-  if (redis_.Command({"DEL", Key(member_id)})) return;
+  if (redis_.Command({"DEL", redis_.Key("member:" + member_id)})) return;
   std::lock_guard lock(mutex_);
   unflushed_.insert(member_id);
 }

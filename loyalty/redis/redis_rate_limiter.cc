@@ -4,12 +4,6 @@
 #include <algorithm>
 
 namespace loyalty {
-namespace {
-
-std::string RedisKey(const std::string& key) { return "loyalty:ratelimit:" + key; }
-
-}  // namespace
-
 int InMemoryRateLimiter::RetryAfterSeconds(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto it = windows_.find(key);
@@ -37,11 +31,11 @@ void InMemoryRateLimiter::Reset(const std::string& key) {
 int RedisRateLimiter::RetryAfterSeconds(const std::string& key) {
   // The in-process count also holds failures seen while Redis was down; the stricter answer wins.
   const int local = fallback_.RetryAfterSeconds(key);
-  auto count = redis_.Command({"GET", RedisKey(key)});
+  auto count = redis_.Command({"GET", redis_.Key("ratelimit:" + key)});
   if (!count || !count->text || std::atoll(count->text->c_str()) < options_.max_failures) {
     return local;
   }
-  auto ttl = redis_.Command({"TTL", RedisKey(key)});
+  auto ttl = redis_.Command({"TTL", redis_.Key("ratelimit:" + key)});
   if (!ttl) return local;
   return std::max(local, ttl->integer > 0 ? static_cast<int>(ttl->integer) : 1);
 }
@@ -49,20 +43,20 @@ int RedisRateLimiter::RetryAfterSeconds(const std::string& key) {
 void RedisRateLimiter::RecordFailure(const std::string& key) {
   // The fallback always counts too, so a Redis outage does not reset anyone's window.
   fallback_.RecordFailure(key);
-  auto count = redis_.Command({"INCR", RedisKey(key)});
+  auto count = redis_.Command({"INCR", redis_.Key("ratelimit:" + key)});
   if (!count) return;
   // The window starts with the first failure. If that EXPIRE was lost the key would never
   // expire and lock the user out for good, so a key without a TTL gets one on the next failure.
   const bool first = count->integer == 1;
-  auto ttl = first ? std::nullopt : redis_.Command({"TTL", RedisKey(key)});
+  auto ttl = first ? std::nullopt : redis_.Command({"TTL", redis_.Key("ratelimit:" + key)});
   if (first || (ttl && ttl->integer == -1)) {
-    redis_.Command({"EXPIRE", RedisKey(key), std::to_string(options_.window.count())});
+    redis_.Command({"EXPIRE", redis_.Key("ratelimit:" + key), std::to_string(options_.window.count())});
   }
 }
 
 void RedisRateLimiter::Reset(const std::string& key) {
   fallback_.Reset(key);
-  redis_.Command({"DEL", RedisKey(key)});
+  redis_.Command({"DEL", redis_.Key("ratelimit:" + key)});
 }
 
 }  // namespace loyalty
