@@ -1,8 +1,8 @@
-// Earn computation. Points are computed per line in millionths and rounded once for the basket,
-// so splitting a purchase into lines never loses or gains points.
+// Earn computation: exact sums per rate, one rounding per basket.
 #include "loyalty/domain/earn.h"
 
 #include <algorithm>
+#include <map>
 
 #include <date/tz.h>
 
@@ -13,6 +13,8 @@ namespace loyalty {
 namespace {
 
 constexpr int64_t kMicro = 1'000'000;
+// ¥10 billion on one line: beyond any till, and small enough that exact sums cannot overflow.
+constexpr int64_t kMaxLineMinor = 1'000'000'000'000;
 
 const LineRule* Find(const std::vector<LineRule>& rules, const std::string& key) {
   for (const auto& r : rules) {
@@ -85,44 +87,50 @@ Result<EarnQuote> ComputeEarn(const ProgramConfig& program, const std::vector<Ba
   }
   quote.multiplier = combined;
 
-  __int128 total_micro = 0;
+  // Exact sums per rate: lines at the same rate are added before any division, so splitting a
+  // line never changes the points; different rates meet in millionths, then one rounding.
+  std::map<std::pair<int64_t, int64_t>, __int128> base_by_rate;
   for (size_t i = 0; i < basket.size(); ++i) {
     const BasketLine& line = basket[i];
     if (line.net_minor < 0) return BadLine(i, "net_minor", "amounts cannot be negative");
     if (line.tax_minor < 0 || line.tax_minor > line.net_minor) {
       return BadLine(i, "tax_minor", "tax must be between 0 and the line amount");
     }
+    if (line.net_minor > kMaxLineMinor) return BadLine(i, "net_minor", "amount too large");
     EarnLine out;
     out.line_no = line.line_no;
     out.base_minor = rules.include_tax ? line.net_minor : line.net_minor - line.tax_minor;
     const LineRule* sku = Find(rules.skus, line.sku);
     const LineRule* category = Find(rules.categories, line.category);
-    const LineRule* rule = sku ? sku : category;  // a SKU rule is more specific than its category
-    out.excluded = (sku && sku->excluded) || (category && category->excluded);
+    // A SKU rule is more specific than its category, for multipliers and exclusions alike.
+    const LineRule* rule = sku ? sku : category;
+    out.excluded = rule && rule->excluded;
     if (rule && !rule->excluded) out.multiplier = rule->multiplier;
     if (!out.excluded) {
-      auto line_rate = Multiply(out.multiplier, combined);
-      auto scaled = line_rate ? MulDiv(out.base_minor, rules.points * kMicro, rules.per_minor, Rounding::kFloor)
-                              : std::nullopt;
-      auto micro = scaled ? MulDiv(*scaled, line_rate->num, line_rate->den, Rounding::kFloor)
-                          : std::nullopt;
-      if (!micro) return BadLine(i, "net_minor", "amount too large");
-      total_micro += *micro;
-      out.points = *micro;  // millionths for now; turned into points below
+      auto rate = Multiply(out.multiplier, combined);
+      if (!rate) return BadLine(i, "net_minor", "multipliers too large");
+      base_by_rate[{rate->num, rate->den}] += out.base_minor;
+      // This line alone, in millionths (for the per-line split shown on receipts).
+      out.points = static_cast<int64_t>(static_cast<__int128>(out.base_minor) * rules.points *
+                                        rate->num * kMicro / (static_cast<__int128>(rules.per_minor) * rate->den));
     }
     quote.lines.push_back(out);
   }
-  auto points = MulDiv(static_cast<int64_t>(std::min<__int128>(total_micro, INT64_MAX)), 1, kMicro,
-                       rules.rounding);
-  if (!points || total_micro > INT64_MAX) return InvalidField("lines", "invalid_basket", "basket too large");
-  quote.points = *points;
-  // Each line's whole points, with the rounding remainder on the largest line, so lines add up.
+  __int128 total_micro = 0;
+  for (const auto& [rate, base] : base_by_rate) {
+    total_micro += base * rules.points * rate.first * kMicro /
+                   (static_cast<__int128>(rules.per_minor) * rate.second);
+  }
+  if (total_micro > INT64_MAX) return InvalidField("lines", "invalid_basket", "basket too large");
+  quote.points = *MulDiv(static_cast<int64_t>(total_micro), 1, kMicro, rules.rounding);
+  // Each line's whole points, with the rounding remainder on the largest earning line, so the
+  // lines add up to the total and an excluded line never shows points.
   int64_t assigned = 0;
   EarnLine* largest = nullptr;
   for (EarnLine& l : quote.lines) {
     l.points /= kMicro;
     assigned += l.points;
-    if (!largest || l.points > largest->points) largest = &l;
+    if (!l.excluded && (!largest || l.points > largest->points)) largest = &l;
   }
   if (largest) largest->points += quote.points - assigned;
   return quote;

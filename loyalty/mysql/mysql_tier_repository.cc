@@ -20,7 +20,8 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 // Reads (locking when asked) the tier row, creating it at the base level from the member's
 // enrolment if missing, plus activities and recent history.
 Result<TierRecord> ReadRecord(sql::Connection& c, const std::string& member_id,
-                              const std::string& base_tier, Instant since, bool lock) {
+                              const std::string& base_tier, Instant since, bool lock,
+                              const std::optional<TierActivityRecord>& activity = std::nullopt) {
   TierRecord record;
   {
     Statement s(c.prepareStatement("SELECT created_at FROM members WHERE member_id = ?"));
@@ -34,7 +35,8 @@ Result<TierRecord> ReadRecord(sql::Connection& c, const std::string& member_id,
   }
   if (lock) {
     Statement s(c.prepareStatement(
-        "INSERT IGNORE INTO member_tiers (member_id, tier, since) VALUES (?, ?, ?)"));
+        "INSERT INTO member_tiers (member_id, tier, since) VALUES (?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE member_id = member_id"));
     s->setString(1, member_id);
     s->setString(2, base_tier);
     s->setString(3, ToSqlTime(record.enrolled_at));
@@ -53,9 +55,23 @@ Result<TierRecord> ReadRecord(sql::Connection& c, const std::string& member_id,
       if (auto review = GetOptional(*rs, "review_at")) record.status.review_at = FromSqlTime(*review);
     }
   }
+  if (activity) {
+    Statement s(c.prepareStatement(
+        "INSERT INTO tier_activity (member_id, activity_id, at, spend_minor, points, visits, ref) "
+        "VALUES (?,?,?,?,?,?,?)"));
+    s->setString(1, member_id);
+    s->setString(2, activity->activity_id);
+    s->setString(3, ToSqlTime(activity->activity.at));
+    s->setInt64(4, activity->activity.spend_minor);
+    s->setInt64(5, activity->activity.points);
+    s->setInt64(6, activity->activity.visits);
+    s->setString(7, activity->ref.substr(0, 64));
+    s->execute();
+  }
   {
     Statement s(c.prepareStatement(
-        "SELECT at, spend_minor, points, visits FROM tier_activity WHERE member_id = ? AND at >= ?"));
+        std::string("SELECT at, spend_minor, points, visits FROM tier_activity WHERE member_id = ? AND at >= ?") +
+        (lock ? " LOCK IN SHARE MODE" : "")));
     s->setString(1, member_id);
     s->setString(2, ToSqlTime(since));
     Rows rs(s->executeQuery());
@@ -84,20 +100,7 @@ Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::Ap
     const std::string& staff_id, const TierDecision& decide, const std::optional<AuditEntry>& audit) {
   std::pair<TierStatus, std::optional<TierChange>> result;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
-    if (activity) {
-      Statement s(c.prepareStatement(
-          "INSERT INTO tier_activity (member_id, activity_id, at, spend_minor, points, visits, ref) "
-          "VALUES (?,?,?,?,?,?,?)"));
-      s->setString(1, member_id);
-      s->setString(2, activity->activity_id);
-      s->setString(3, ToSqlTime(activity->activity.at));
-      s->setInt64(4, activity->activity.spend_minor);
-      s->setInt64(5, activity->activity.points);
-      s->setInt64(6, activity->activity.visits);
-      s->setString(7, activity->ref.substr(0, 64));
-      s->execute();
-    }
-    auto record = ReadRecord(c, member_id, base_tier, activities_since, /*lock=*/true);
+    auto record = ReadRecord(c, member_id, base_tier, activities_since, /*lock=*/true, activity);
     if (!record) return Fail(record.error());
     TierStatus status = record->status;
     auto change = decide(status, *record);
@@ -157,7 +160,7 @@ Result<TierRecord> MysqlTierRepository::Load(const std::string& member_id, const
 Result<std::vector<std::string>> MysqlTierRepository::DueForReview(Instant before, int limit) {
   std::vector<std::string> ids;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
-    Statement s(c.prepareStatement("SELECT member_id FROM member_tiers WHERE review_at < ? "
+    Statement s(c.prepareStatement("SELECT member_id FROM member_tiers WHERE review_at <= ? "
                                    "ORDER BY review_at LIMIT " + std::to_string(limit)));
     s->setString(1, ToSqlTime(before));
     Rows rs(s->executeQuery());
