@@ -87,7 +87,11 @@ Status CheckTiers(const TierRules& t) {
   for (size_t i = 0; i < t.levels.size(); ++i) {
     const TierLevel& l = t.levels[i];
     const std::string at = "tiers.levels[" + std::to_string(i) + "]";
-    if (l.code.empty() || l.code.size() > 32) return Invalid(at + ".code", "must be 1 to 32 characters");
+    const bool code_ok = !l.code.empty() && l.code.size() <= 32 &&
+                         std::all_of(l.code.begin(), l.code.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+                         });
+    if (!code_ok) return Invalid(at + ".code", "must be 1 to 32 of a-z, 0-9, '_' or '-'");
     if (!codes.insert(l.code).second) return Invalid(at + ".code", "'" + l.code + "' is used twice");
     const auto zh = CountPrintableCodePoints(l.name_zh);
     const auto en = CountPrintableCodePoints(l.name_en);

@@ -1,6 +1,8 @@
 // Member use cases.
 #include "loyalty/service/member_service.h"
 
+#include "loyalty/service/audit_entry.h"
+
 #include "loyalty/common/business_date.h"
 #include "loyalty/common/time_format.h"
 #include "loyalty/domain/card_number.h"
@@ -255,21 +257,9 @@ StoredMember MemberService::Conceal(const Member& member) const {
 
 AuditEntry MemberService::Audit(const Actor& actor, std::string action, const Member& member,
                                 std::string detail_json) const {
-  AuditEntry e;
-  e.audit_id = ports_.random.NewId();
-  e.at = ports_.clock.Now();
-  e.actor_staff_id = actor.principal.staff_id;
-  e.actor_role = RoleName(actor.principal.role);
   // Actions by store staff belong to their store; chain-wide staff act for the member's store.
-  e.store_id = IsStoreScoped(actor.principal.role) && !actor.principal.store_ids.empty()
-                   ? std::optional(actor.principal.store_ids.front())
-                   : member.home_store_id;
-  e.action = std::move(action);
-  e.target_type = "member";
-  e.target_id = member.member_id;
-  e.detail_json = std::move(detail_json);
-  e.request_id = actor.request_id;
-  return e;
+  return NewAuditEntry(actor, ports_.random, ports_.clock, std::move(action), "member",
+                       member.member_id, std::move(detail_json), member.home_store_id);
 }
 
 }  // namespace loyalty

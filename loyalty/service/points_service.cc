@@ -8,6 +8,7 @@
 #include "loyalty/common/business_date.h"
 #include "loyalty/common/time_format.h"
 #include "loyalty/domain/expiry.h"
+#include "loyalty/service/audit_entry.h"
 
 namespace loyalty {
 namespace {
@@ -56,18 +57,8 @@ Money PointsService::ValueOf(const ProgramConfig& program, int64_t points) const
 
 AuditEntry PointsService::Audit(const Actor& actor, std::string action, const std::string& member_id,
                                 std::string detail_json) const {
-  AuditEntry e;
-  e.audit_id = ports_.random.NewId();
-  e.at = ports_.clock.Now();
-  e.actor_staff_id = actor.principal.staff_id;
-  e.actor_role = RoleName(actor.principal.role);
-  if (!actor.principal.store_ids.empty()) e.store_id = actor.principal.store_ids.front();
-  e.action = std::move(action);
-  e.target_type = "member";
-  e.target_id = member_id;
-  e.detail_json = std::move(detail_json);
-  e.request_id = actor.request_id;
-  return e;
+  return NewAuditEntry(actor, ports_.random, ports_.clock, std::move(action), "member", member_id,
+                       std::move(detail_json));
 }
 
 Result<PointsSummary> PointsService::Summary(const Actor& actor, const std::string& member_id) {
@@ -416,10 +407,10 @@ Result<ProgramConfig> PointsService::GetProgram(const Actor& actor) {
 Result<ProgramConfig> PointsService::PutProgram(const Actor& actor, const ProgramConfig& program) {
   if (auto ok = Require(actor.principal, Permission::kProgramWrite); !ok) return Fail(ok.error());
   if (auto ok = ValidateProgram(program); !ok) return Fail(ok.error());
-  AuditEntry audit = Audit(actor, "program.update", "program",
-                           "{\"replaces_version\":" + std::to_string(program.version) + "}");
-  audit.target_type = "program";
-  return ports_.program.Save(program, audit);
+  return ports_.program.Save(
+      program, NewAuditEntry(actor, ports_.random, ports_.clock, "program.update", "program",
+                             "program",
+                             "{\"replaces_version\":" + std::to_string(program.version) + "}"));
 }
 
 }  // namespace loyalty

@@ -2,6 +2,7 @@
 #include "loyalty/service/staff_service.h"
 
 #include "loyalty/common/hex.h"
+#include "loyalty/service/audit_entry.h"
 
 namespace loyalty {
 namespace {
@@ -104,18 +105,8 @@ Result<std::vector<AuditEntry>> StaffService::AuditLog(const Actor& actor, Audit
 
 AuditEntry StaffService::Audit(const Principal& who, std::string action, std::string target_type,
                                std::string target_id, const std::string& request_id) const {
-  AuditEntry e;
-  e.audit_id = ports_.random.NewId();
-  e.at = ports_.clock.Now();
-  e.actor_staff_id = who.staff_id;
-  e.actor_role = RoleName(who.role);
-  if (!who.store_ids.empty()) e.store_id = who.store_ids.front();
-  e.action = std::move(action);
-  e.target_type = std::move(target_type);
-  e.target_id = std::move(target_id);
-  e.detail_json = "{}";
-  e.request_id = request_id;
-  return e;
+  return NewAuditEntry(Actor{who, request_id}, ports_.random, ports_.clock, std::move(action),
+                       std::move(target_type), std::move(target_id));
 }
 
 }  // namespace loyalty

@@ -1,6 +1,8 @@
 // Tier use cases.
 #include "loyalty/service/tier_service.h"
 
+#include "loyalty/service/audit_entry.h"
+
 namespace loyalty {
 namespace {
 
@@ -68,17 +70,8 @@ Result<TierChange> TierService::Assign(const Actor& actor, const std::string& me
   if (!program) return Fail(program.error());
   const TierRules& rules = program->tiers;
   const Instant now = ports_.clock.Now();
-  AuditEntry audit;
-  audit.audit_id = ports_.random.NewId();
-  audit.at = now;
-  audit.actor_staff_id = actor.principal.staff_id;
-  audit.actor_role = RoleName(actor.principal.role);
-  if (!actor.principal.store_ids.empty()) audit.store_id = actor.principal.store_ids.front();
-  audit.action = "tier.assign";
-  audit.target_type = "member";
-  audit.target_id = member_id;
-  audit.detail_json = "{\"tier\":\"" + tier.substr(0, 32) + "\"}";
-  audit.request_id = actor.request_id;
+  const AuditEntry audit = NewAuditEntry(actor, ports_.random, ports_.clock, "tier.assign", "member",
+                                         member_id, "{\"tier\":\"" + tier.substr(0, 32) + "\"}");
   if (!LevelIndex(rules, tier)) {
     TierStatus scratch;
     return Fail(AssignTier(rules, scratch, tier, reason, now, program->time_zone).error());

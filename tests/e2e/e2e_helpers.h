@@ -2,7 +2,6 @@
 // from a chosen loopback source address (login throttling counts per client address).
 #pragma once
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,67 +37,12 @@ inline std::string RandomLoopbackAddress() {
          std::to_string(2 + rd() % 253);
 }
 
-namespace detail {
-inline size_t AppendBody(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-inline size_t AppendHeader(char* data, size_t size, size_t n, void* out) {
-  std::string line(data, size * n);
-  const auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    value.erase(value.find_last_not_of("\r\n ") + 1);
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
-  }
-  return size * n;
-}
-}  // namespace detail
-
 // Like HttpClient::Request, but the connection leaves from `source_address` (127.x.y.z).
 inline HttpResult RequestFrom(int port, const std::string& source_address,
                               const std::string& method, const std::string& path,
                               const std::string& body = "",
                               const std::map<std::string, std::string>& headers = {}) {
-  HttpResult result;
-  CURL* curl = curl_easy_init();
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + source_address).c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, detail::AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, detail::AppendHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
-  if (!body.empty() || method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  curl_slist* list = nullptr;
-  bool has_type = false;
-  for (const auto& [name, value] : headers) {
-    list = curl_slist_append(list, (name + ": " + value).c_str());
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    has_type = has_type || lower == "content-type";
-  }
-  if (!has_type && !body.empty()) list = curl_slist_append(list, "Content-Type: application/json");
-  list = curl_slist_append(list, "Expect:");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  const auto started = std::chrono::steady_clock::now();
-  if (curl_easy_perform(curl) == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
-  return result;
+  return HttpClient(port).Request(method, path, body, headers, 10000, source_address);
 }
 
 inline std::map<std::string, std::string> Bearer(const std::string& token) {

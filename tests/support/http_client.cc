@@ -46,11 +46,13 @@ std::string HttpResult::Header(const std::string& lower_name) const {
 HttpResult HttpClient::Request(const std::string& method, const std::string& path,
                                const std::string& body,
                                const std::map<std::string, std::string>& headers,
-                               long timeout_ms) const {
+                               long timeout_ms, const std::string& source_address) const {
   HttpResult result;
   CURL* curl = curl_easy_init();
   const std::string url = base_ + path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  const std::string interface = "host!" + source_address;
+  if (!source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");

@@ -24,10 +24,12 @@ class HttpClient {
 
   // `headers` are sent as given ("Name: value"); a JSON body gets Content-Type application/json
   // unless a content-type header is given.
+  // `source_address` (e.g. "127.9.8.7", any of 127.0.0.0/8 reaches the server) sets the client
+  // address the server sees; empty = the default 127.0.0.1.
   HttpResult Request(const std::string& method, const std::string& path,
                      const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {},
-                     long timeout_ms = 10000) const;
+                     long timeout_ms = 10000, const std::string& source_address = "") const;
 
   HttpResult Get(const std::string& path, const std::string& token = "") const;
   HttpResult Post(const std::string& path, const nlohmann::json& body,
