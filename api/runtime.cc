@@ -30,6 +30,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->program = std::make_unique<MysqlProgramStore>(*rt->pool);
   rt->tier_repository = std::make_unique<MysqlTierRepository>(*rt->pool);
   rt->referral_store = std::make_unique<MysqlReferralStore>(*rt->pool);
+  rt->terminals = std::make_unique<MysqlTerminalRepository>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,

@@ -12,6 +12,7 @@
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_program_store.h"
 #include "loyalty/mysql/mysql_referral_store.h"
+#include "loyalty/mysql/mysql_terminal_repository.h"
 #include "loyalty/mysql/mysql_tier_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
@@ -44,6 +45,7 @@ struct Runtime {
   std::unique_ptr<MysqlProgramStore> program;
   std::unique_ptr<MysqlTierRepository> tier_repository;
   std::unique_ptr<MysqlReferralStore> referral_store;
+  std::unique_ptr<MysqlTerminalRepository> terminals;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;

@@ -3,6 +3,9 @@
 
 #include <date/tz.h>
 
+#include "loyalty/common/hex.h"
+#include "loyalty/domain/store_id.h"
+
 #include <iostream>
 
 #include "api/cli/commands.h"
@@ -38,7 +41,10 @@ Flags ParseFlags(const Args& args, size_t from, std::initializer_list<const char
 
 int Report(const Error& e) {
   std::cerr << "error: " << e.message << " (" << e.slug << ")\n";
-  return e.code == Code::kInvalidArgument || e.code == Code::kAlreadyExists ? 2 : 1;
+  // 2: the command line asked for something impossible; 1: the system failed.
+  return e.code == Code::kInvalidArgument || e.code == Code::kAlreadyExists || e.code == Code::kNotFound
+             ? 2
+             : 1;
 }
 
 int CreateStaff(Runtime& rt, const Args& args) {
@@ -89,6 +95,25 @@ int AddStore(Runtime& rt, const Args& args) {
   return 0;
 }
 
+int AddTerminal(Runtime& rt, const Args& args) {
+  const Flags f = ParseFlags(args, 1, {"store", "id"});
+  if (!f.error.empty() || f.stores.size() != 1) {
+    std::cerr << (f.error.empty() ? "--store is required (once)" : f.error) << "\n" << Usage("admin");
+    return 2;
+  }
+  const std::string id =
+      f.values.count("id") ? f.values.at("id") : f.stores.front() + "-" + rt.random.NewId().substr(0, 6);
+  if (auto ok = ValidStoreId(id, "--id"); !ok) return Report(ok.error());
+  // The key is the ASCII text printed below, used as the raw HMAC key by the till.
+  const std::string key = HexEncode(rt.random.Bytes(32));
+  auto added = rt.terminals->Insert(TerminalRecord{id, f.stores.front(), rt.pii->Encrypt(key)},
+                                    rt.clock.Now());
+  if (!added) return Report(added.error());
+  std::cout << "terminal " << id << " (store " << f.stores.front() << ")\nkey " << key
+            << "\nThe key is shown only now; configure it on the till.\n";
+  return 0;
+}
+
 }  // namespace
 
 int AdminCommand(Runtime& rt, const Args& args) {
@@ -98,6 +123,7 @@ int AdminCommand(Runtime& rt, const Args& args) {
   }
   if (args[0] == "create-staff") return CreateStaff(rt, args);
   if (args[0] == "add-store") return AddStore(rt, args);
+  if (args[0] == "add-terminal") return AddTerminal(rt, args);
   if (args[0] == "seed-demo") return SeedDemo(rt);
   std::cerr << "unknown admin command '" << args[0] << "'\n" << Usage("admin");
   return 2;
@@ -110,7 +136,7 @@ std::string Usage(const std::string& command) {
            "  serve     run the HTTP API (LOYALTY_HTTP_ADDR:LOYALTY_HTTP_PORT, default "
            "127.0.0.1:8080)\n"
            "  migrate   apply new sql/migrations to LOYALTY_MYSQL_URL (embedded in the binary)\n"
-           "  admin     create-staff, add-store, seed-demo\n"
+           "  admin     create-staff, add-store, add-terminal, seed-demo\n"
            "  audit     check every points account against its entries and lots\n"
            "  activate  make pending points available whose return window is over\n"
            "  expire    expire points whose time has come\n"
@@ -146,6 +172,7 @@ std::string Usage(const std::string& command) {
            "      the password is read from the first line of standard input\n"
            "  loyalty admin add-store --id ID --name NAME [--zone Asia/Shanghai] "
            "[--currency CNY]\n"
+           "  loyalty admin add-terminal --store ID [--id TERMINAL_ID]   prints the terminal's key\n"
            "  loyalty admin seed-demo      load the demo chain (skipped if already loaded)\n";
   }
   return "";

@@ -38,6 +38,16 @@ int SeedDemo(Runtime& rt) {
       std::cerr << "error: " << ok.error().message << "\n";
       return 1;
     }
+    // Two tills per store; the demo key is the ASCII text "demo-key-<terminal id>" (API.md).
+    for (const char* till : {"-T1", "-T2"}) {
+      const std::string terminal = std::string(id) + till;
+      if (auto ok = rt.terminals->Insert(
+              TerminalRecord{terminal, id, rt.pii->Encrypt("demo-key-" + terminal)}, rt.clock.Now());
+          !ok) {
+        std::cerr << "error: " << ok.error().message << "\n";
+        return 1;
+      }
+    }
   }
   const NewStaff staff[] = {{"admin", "系统管理员", Role::kAdmin, {}},
                             {"marketer", "市场部 李娜", Role::kMarketer, {}},
@@ -105,7 +115,7 @@ int SeedDemo(Runtime& rt) {
       ++purchases;
     }
   }
-  std::cout << "demo data loaded: 3 stores, 5 staff, " << enrolled << " members, " << purchases
+  std::cout << "demo data loaded: 3 stores with 2 terminals each, 5 staff, " << enrolled << " members, " << purchases
             << " purchases\n";
   return 0;
 }
