@@ -30,6 +30,7 @@ Json TierViewJson(const TierView& v) {
               {"review_date", v.status.review_at ? Json(FormatInstant(*v.status.review_at)) : Json()},
               {"metric", TierMetricName(v.metric)},
               {"qualifying_value", v.qualifying_value},
+              {"qualifying_spend", {{"amount_minor", v.qualifying_spend}, {"currency", v.currency}}},
               {"window", {{"start", FormatInstant(v.window_start)}, {"end", FormatInstant(v.window_end)}}},
               {"next_tier", v.next_level ? LevelJson(*v.next_level) : Json()},
               {"remaining_to_next", v.next_level ? Json(v.remaining_to_next) : Json()},

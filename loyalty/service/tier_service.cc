@@ -24,10 +24,14 @@ Result<TierView> TierService::View(const Actor& actor, const std::string& member
   TierView view;
   view.status = record->status;
   view.metric = rules.metric;
+  view.currency = program->currency;
   const TierWindowRange window = QualificationWindow(rules, now, record->enrolled_at, program->time_zone);
   view.window_start = window.start;
   view.window_end = window.end;
   view.qualifying_value = QualifyingValue(rules, record->activities, window);
+  TierRules by_spend = rules;
+  by_spend.metric = TierMetric::kSpend;
+  view.qualifying_spend = QualifyingValue(by_spend, record->activities, window);
   const size_t current = LevelIndex(rules, view.status.tier).value_or(0);
   view.level = rules.levels[current];
   if (current + 1 < rules.levels.size()) {

@@ -19,7 +19,9 @@ struct TierView {
   TierStatus status;
   TierLevel level;                 // the current level's names and benefits
   TierMetric metric = TierMetric::kSpend;
+  std::string currency = "CNY";
   int64_t qualifying_value = 0;    // in the metric's unit over the current window
+  int64_t qualifying_spend = 0;    // minor units spent over the current window, whatever the metric
   Instant window_start{}, window_end{};
   std::optional<TierLevel> next_level;
   int64_t remaining_to_next = 0;

@@ -206,6 +206,7 @@ TEST_F(PointsE2e, TiersShowProgressAndStaffCanAssignWithAReason) {
   EXPECT_EQ(tier["level"]["name"]["zh-CN"], "普通会员");
   EXPECT_EQ(tier["next_tier"]["code"], "silver");
   EXPECT_EQ(tier["remaining_to_next"], 200000);
+  EXPECT_EQ(tier["qualifying_spend"], (json{{"amount_minor", 0}, {"currency", "CNY"}}));
   const std::string path = "/v1/members/" + id + "/tier";
   EXPECT_TRUE(IsProblem(Put(path, {{"tier", "gold"}, {"reason", "VIP"}}, "cashier1"), 403, "forbidden"));
   EXPECT_TRUE(IsProblem(Put(path, {{"tier", "platinum"}, {"reason", "VIP"}}, "manager1"), 400,
