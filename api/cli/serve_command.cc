@@ -53,7 +53,7 @@ int ServeCommand(Runtime& rt) {
   WorkerPool workers(static_cast<size_t>(rt.options.workers), 1024);
   HttpServer server(dispatcher, workers,
                     HttpServerOptions{rt.options.http_address, rt.options.http_port,
-                                      rt.options.io_threads, 1024});
+                                      rt.options.io_threads});
   // Points activation and expiry; several servers may sweep at once (each member's change is
   // decided under its row lock), so no leader election is needed.
   std::optional<PeriodicTask> sweeper;
@@ -93,7 +93,10 @@ int ServeCommand(Runtime& rt) {
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info(nlohmann::json{{"msg", "stopping"}, {"signal", received}}.dump());
+  // Order matters: no new requests, then finish the ones in progress, then tear down the
+  // sockets their answers are written to.
   server.Stop();
+  workers.Stop();
   return 0;
 }
 

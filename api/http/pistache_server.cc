@@ -107,13 +107,17 @@ struct HttpServer::Impl {
   WorkerPool& workers;
   HttpServerOptions options;
   std::unique_ptr<Http::Endpoint> endpoint;
+  bool stopped = false;
 };
 
 HttpServer::HttpServer(const Dispatcher& dispatcher, WorkerPool& workers,
                        HttpServerOptions options)
-    : impl_(new Impl{dispatcher, workers, std::move(options), nullptr}) {}
+    : impl_(new Impl{dispatcher, workers, std::move(options), nullptr, false}) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  impl_->endpoint.reset();
+}
 
 uint16_t HttpServer::Start() {
   Address address(impl_->options.address, Port(impl_->options.port));
@@ -131,9 +135,9 @@ uint16_t HttpServer::Start() {
 }
 
 void HttpServer::Stop() {
-  if (impl_ && impl_->endpoint) {
+  if (impl_->endpoint && !impl_->stopped) {
     impl_->endpoint->shutdown();
-    impl_->endpoint.reset();
+    impl_->stopped = true;
   }
 }
 

@@ -13,7 +13,6 @@ struct HttpServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;          // 0 picks a free port (tests)
   int io_threads = 2;
-  size_t max_queued_requests = 1024;  // beyond this the server answers 503 at once
 };
 
 class HttpServer {
@@ -22,6 +21,8 @@ class HttpServer {
   ~HttpServer();
   // Binds and starts serving on background threads; returns the bound port.
   uint16_t Start();
+  // Stops accepting and reading requests. Responses still being computed on the worker pool
+  // may be sent until the server object is destroyed, so stop the pool before destroying it.
   void Stop();
 
  private:

@@ -14,9 +14,11 @@ namespace loyalty::api {
 class WorkerPool {
  public:
   WorkerPool(size_t threads, size_t max_queued);
-  ~WorkerPool();  // finishes queued work, then joins
-  // False when the queue is full (the task is not run).
+  ~WorkerPool();  // Stop()
+  // False when the queue is full or the pool is stopping (the task is not run).
   bool Submit(std::function<void()> task);
+  // Refuses new tasks, finishes the queued ones and joins the threads. Idempotent.
+  void Stop();
 
  private:
   void Run();

@@ -139,6 +139,11 @@ Status MysqlPool::Run(const std::function<Status(sql::Connection&)>& work) {
   } catch (const sql::SQLException& e) {
     broken = IsConnectionLost(e.getErrorCode());
     result = Fail(FromException(e));
+  } catch (...) {
+    // Whatever state the connection is in (an open transaction?) it must not be reused, and
+    // its slot must come back or the pool shrinks for good.
+    Release(std::move(*c), /*broken=*/true);
+    throw;
   }
   Release(std::move(*c), broken);
   return result;
