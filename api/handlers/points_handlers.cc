@@ -6,23 +6,6 @@
 #include "loyalty/json/program_json.h"
 
 namespace loyalty::api {
-namespace {
-
-// ?limit= as a number in range, or the 400 to send.
-Result<int> LimitParam(const HttpRequest& req, int fallback, int max) {
-  const std::string* raw = req.Query("limit");
-  if (!raw) return fallback;
-  const bool digits = !raw->empty() && raw->size() <= 4 &&
-                      raw->find_first_not_of("0123456789") == std::string::npos;
-  const int value = digits ? std::stoi(*raw) : 0;
-  if (value < 1 || value > max) {
-    return InvalidField("limit", "invalid_limit", "limit must be between 1 and " + std::to_string(max));
-  }
-  return value;
-}
-
-}  // namespace
-
 void AddPointsRoutes(Router& router, AppContext& app) {
   router.Add("GET", "/v1/members/:id/points", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);

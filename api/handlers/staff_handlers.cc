@@ -52,11 +52,9 @@ void AddStaffRoutes(Router& router, AppContext& app) {
     auto actor = Authenticate(app, req);
     if (!actor) return Problem(actor.error(), req.request_id);
     AuditFilter filter;
-    if (const auto* limit = req.Query("limit")) {
-      const bool digits = !limit->empty() && limit->size() <= 4 &&
-                          limit->find_first_not_of("0123456789") == std::string::npos;
-      filter.limit = digits ? std::stoi(*limit) : -1;
-    }
+    auto limit = LimitParam(req, 50, 500);
+    if (!limit) return Problem(limit.error(), req.request_id);
+    filter.limit = *limit;
     if (const auto* cursor = req.Query("cursor")) filter.before_audit_id = *cursor;
     if (const auto* target = req.Query("target_id")) filter.target_id = *target;
     auto entries = app.staff.AuditLog(*actor, filter);

@@ -61,6 +61,18 @@ tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
   return body;
 }
 
+Result<int> LimitParam(const HttpRequest& request, int fallback, int max) {
+  const std::string* raw = request.Query("limit");
+  if (!raw) return fallback;
+  const bool digits = !raw->empty() && raw->size() <= 4 &&
+                      raw->find_first_not_of("0123456789") == std::string::npos;
+  const int value = digits ? std::stoi(*raw) : 0;
+  if (value < 1 || value > max) {
+    return InvalidField("limit", "invalid_limit", "limit must be between 1 and " + std::to_string(max));
+  }
+  return value;
+}
+
 Result<std::optional<std::string>> OptionalString(const Json& body, const char* field) {
   auto it = body.find(field);
   if (it == body.end() || it->is_null()) return std::optional<std::string>{};

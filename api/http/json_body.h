@@ -1,4 +1,5 @@
-// Reading JSON request bodies: content type, syntax, shape and typed fields, each failure a 4xx
+// Reading request input: JSON bodies (content type, syntax, shape, typed fields) and query
+// parameters, each failure a 4xx that names the problem.
 // that names the problem.
 #pragma once
 
@@ -23,6 +24,9 @@ tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request,
                                                 std::initializer_list<const char*> allowed);
 // The same without the field check, for bodies whose mapper checks fields itself.
 tl::expected<Json, HttpResponse> ReadJsonObject(const HttpRequest& request);
+
+// ?limit= as a whole number from 1 to `max` (`fallback` when absent), or the 400 to send.
+Result<int> LimitParam(const HttpRequest& request, int fallback, int max);
 
 // Typed field access: absent → nullopt; wrong type → 400 naming the field and expected type.
 Result<std::optional<std::string>> OptionalString(const Json& body, const char* field);
