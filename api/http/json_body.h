@@ -1,6 +1,5 @@
 // Reading request input: JSON bodies (content type, syntax, shape, typed fields) and query
 // parameters, each failure a 4xx that names the problem.
-// that names the problem.
 #pragma once
 
 #include <initializer_list>
