@@ -1,5 +1,4 @@
-// Reading request input: JSON bodies (content type, syntax, shape, typed fields) and query
-// parameters, each failure a 4xx that names the problem.
+// Reading request input (JSON bodies, query parameters); every failure is a 4xx naming it.
 #pragma once
 
 #include <initializer_list>
