@@ -14,23 +14,22 @@
 namespace loyalty {
 
 enum class CouponKind {
-  kPercentOff,  // percent of the eligible amount, optionally capped
-  kFixedAmount, // a fixed amount off the eligible amount (never more than it)
-  kThresholdTiers, // 满100减10, 满200减30: the highest tier reached on eligible
-                   // spend
-  kFreeItem, // one unit of free_sku free
-  kBuyXGetY, // for every buy_qty + get_qty units in scope, the cheapest get_qty
-             // are free
-  kPointsMultiplier // no money off; the earn engine multiplies the basket's
-                    // points
+  kPercentOff,       // percent of the eligible amount, optionally capped
+  kFixedAmount,      // a fixed amount off the eligible amount (never more than it)
+  kThresholdTiers,   // 满100减10, 满200减30: the highest tier reached on eligible
+                     // spend
+  kFreeItem,         // one unit of free_sku free
+  kBuyXGetY,         // for every buy_qty + get_qty units in scope, the cheapest get_qty
+                     // are free
+  kPointsMultiplier  // no money off; the earn engine multiplies the basket's
+                     // points
 };
 const char *CouponKindName(CouponKind k);
 std::optional<CouponKind> ParseCouponKind(const std::string &name);
 
 struct CouponTier {
-  int64_t threshold_minor =
-      0;                 // eligible spend that reaches the tier (inclusive)
-  int64_t off_minor = 0; // amount off once reached; less than the threshold
+  int64_t threshold_minor = 0;  // eligible spend that reaches the tier (inclusive)
+  int64_t off_minor = 0;        // amount off once reached; less than the threshold
 };
 
 // Which lines and stores a coupon covers. A line is in scope when its SKU is in
@@ -45,9 +44,9 @@ struct CouponScope {
 // Either a fixed window (either end may be open) or N days after issue; not
 // both.
 struct CouponValidity {
-  std::optional<Instant> valid_from;  // inclusive
-  std::optional<Instant> valid_until; // exclusive
-  int days_after_issue = 0; // > 0: valid from issue for this many days
+  std::optional<Instant> valid_from;   // inclusive
+  std::optional<Instant> valid_until;  // exclusive
+  int days_after_issue = 0;            // > 0: valid from issue for this many days
 };
 
 // At most one coupon per non-empty group applies to a basket; an exclusive
@@ -61,21 +60,19 @@ struct CouponStacking {
 
 struct CouponDefinition {
   std::string id;
-  std::string name_zh; // shown to the shopper and cashier, e.g. 满100减10
+  std::string name_zh;  // shown to the shopper and cashier, e.g. 满100减10
   std::string name_en;
   CouponKind kind = CouponKind::kFixedAmount;
-  int64_t percent_bp =
-      0;                 // kPercentOff: basis points, 1..10000 (1000 = 10% off)
-  int64_t cap_minor = 0; // kPercentOff: most it takes off; 0 = no cap
-  int64_t amount_minor = 0; // kFixedAmount
-  std::vector<CouponTier>
-      tiers;            // kThresholdTiers: ascending thresholds and amounts off
-  std::string free_sku; // kFreeItem: the unit taken from any line of this SKU
-  int64_t buy_qty = 0;  // kBuyXGetY: X (units of scope SKUs paid for)
-  int64_t get_qty = 0;  // kBuyXGetY: Y (cheapest units free)
-  Rational points_multiplier{1, 1}; // kPointsMultiplier: > 1, at most 10x
+  int64_t percent_bp = 0;            // kPercentOff: basis points, 1..10000 (1000 = 10% off)
+  int64_t cap_minor = 0;             // kPercentOff: most it takes off; 0 = no cap
+  int64_t amount_minor = 0;          // kFixedAmount
+  std::vector<CouponTier> tiers;     // kThresholdTiers: ascending thresholds and amounts off
+  std::string free_sku;              // kFreeItem: the unit taken from any line of this SKU
+  int64_t buy_qty = 0;               // kBuyXGetY: X (units of scope SKUs paid for)
+  int64_t get_qty = 0;               // kBuyXGetY: Y (cheapest units free)
+  Rational points_multiplier{1, 1};  // kPointsMultiplier: > 1, at most 10x
   CouponScope scope;
-  int64_t min_spend_minor = 0; // on the in-scope amount still payable; 0 = none
+  int64_t min_spend_minor = 0;  // on the in-scope amount still payable; 0 = none
   CouponValidity validity;
   CouponStacking stacking;
 };
@@ -94,19 +91,16 @@ Status ValidateCouponDefinition(const CouponDefinition &definition);
 struct CouponInstance {
   std::string code;
   std::string definition_id;
-  std::optional<std::string>
-      member_id; // nullopt: an anonymous code anyone may redeem
+  std::optional<std::string> member_id;  // nullopt: an anonymous code anyone may redeem
   Instant issued_at{};
-  std::optional<Instant> valid_from;  // inclusive; nullopt = from the beginning
-  std::optional<Instant> valid_until; // exclusive; nullopt = never expires
+  std::optional<Instant> valid_from;   // inclusive; nullopt = from the beginning
+  std::optional<Instant> valid_until;  // exclusive; nullopt = never expires
 };
 
 // An instance of `definition` issued at `issued_at`: days_after_issue gives
 // [issued_at, issued_at
 // + N days); otherwise the definition's window is copied.
-CouponInstance IssueCouponInstance(const CouponDefinition &definition,
-                                   std::string code,
-                                   std::optional<std::string> member_id,
-                                   Instant issued_at);
+CouponInstance IssueCouponInstance(const CouponDefinition &definition, std::string code,
+                                   std::optional<std::string> member_id, Instant issued_at);
 
-} // namespace loyalty
+}  // namespace loyalty

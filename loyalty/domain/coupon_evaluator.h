@@ -17,26 +17,26 @@
 namespace loyalty {
 
 struct CouponContext {
-  std::optional<std::string> member_id; // nullopt: an anonymous shopper
+  std::optional<std::string> member_id;  // nullopt: an anonymous shopper
   std::string store_id;
   Instant now{};
 };
 
 enum class CouponRejection {
-  kDuplicateCode, // the same code was presented twice; the first one counts
-  kInvalidCoupon, // the definition is broken or does not belong to the instance
+  kDuplicateCode,  // the same code was presented twice; the first one counts
+  kInvalidCoupon,  // the definition is broken or does not belong to the instance
   kNotYetValid,
   kExpired,
-  kOtherMember, // issued to a different member (or to a member, and nobody
-                // identified)
+  kOtherMember,  // issued to a different member (or to a member, and nobody
+                 // identified)
   kWrongStore,
-  kNoEligibleItems, // nothing in the basket the coupon covers (or it would take
-                    // nothing off)
-  kBelowMinSpend, // in-scope spend below the minimum (or below the lowest tier)
-  kTooManyCoupons, // more than kMaxCouponsPerBasket usable coupons; the rest
-                   // are not considered
-  kNotCombinable,  // usable alone, but the best allowed combination does not
-                   // include it
+  kNoEligibleItems,  // nothing in the basket the coupon covers (or it would take
+                     // nothing off)
+  kBelowMinSpend,    // in-scope spend below the minimum (or below the lowest tier)
+  kTooManyCoupons,   // more than kMaxCouponsPerBasket usable coupons; the rest
+                     // are not considered
+  kNotCombinable,    // usable alone, but the best allowed combination does not
+                     // include it
 };
 // Stable slug, e.g. "expired", "not_combinable".
 const char *CouponRejectionSlug(CouponRejection r);
@@ -59,10 +59,9 @@ struct AppliedCoupon {
   std::string code;
   std::string definition_id;
   CouponKind kind = CouponKind::kFixedAmount;
-  std::vector<LineDiscount>
-      lines; // only lines with a non-zero discount, by basket order
-  int64_t total_discount_minor = 0;          // sum of `lines`
-  std::optional<Rational> points_multiplier; // kPointsMultiplier only
+  std::vector<LineDiscount> lines;   // only lines with a non-zero discount, by basket order
+  int64_t total_discount_minor = 0;  // sum of `lines`
+  std::optional<Rational> points_multiplier;  // kPointsMultiplier only
 };
 
 struct RejectedCoupon {
@@ -74,14 +73,12 @@ struct RejectedCoupon {
 };
 
 struct CouponEvaluation {
-  std::vector<AppliedCoupon>
-      applied; // in application order (priority desc, code asc)
-  std::vector<RejectedCoupon> rejected; // by code
-  std::vector<LineDiscount>
-      lines; // every basket line, its discount over all applied coupons
-  int64_t basket_total_minor = 0;       // sum of net before coupons
-  int64_t total_discount_minor = 0;     // sum of applied totals
-  int64_t basket_total_after_minor = 0; // never negative
+  std::vector<AppliedCoupon> applied;    // in application order (priority desc, code asc)
+  std::vector<RejectedCoupon> rejected;  // by code
+  std::vector<LineDiscount> lines;       // every basket line, its discount over all applied coupons
+  int64_t basket_total_minor = 0;        // sum of net before coupons
+  int64_t total_discount_minor = 0;      // sum of applied totals
+  int64_t basket_total_after_minor = 0;  // never negative
 };
 
 // Rules (each has a test in tests/coupons/coupon_evaluator_test.cc):
@@ -114,4 +111,4 @@ Result<CouponEvaluation> EvaluateCoupons(
     const std::vector<BasketLine> &basket, const CouponContext &context,
     const std::vector<std::pair<CouponInstance, CouponDefinition>> &coupons);
 
-} // namespace loyalty
+}  // namespace loyalty

@@ -14,10 +14,9 @@ namespace {
 
 using std::chrono::days;
 
-const Instant kNow = Instant{} + days(20000); // 2024-10-04
+const Instant kNow = Instant{} + days(20000);  // 2024-10-04
 
-BasketLine Line(int no, std::string sku, std::string category, int64_t qty,
-                int64_t net) {
+BasketLine Line(int no, std::string sku, std::string category, int64_t qty, int64_t net) {
   return BasketLine{no, std::move(sku), std::move(category), qty, net, 0};
 }
 
@@ -50,8 +49,7 @@ CouponDefinition FreeItem(std::string id, std::string sku) {
   d.free_sku = std::move(sku);
   return d;
 }
-CouponDefinition Bxgy(std::string id, int64_t x, int64_t y,
-                      std::vector<std::string> skus) {
+CouponDefinition Bxgy(std::string id, int64_t x, int64_t y, std::vector<std::string> skus) {
   auto d = Def(std::move(id), CouponKind::kBuyXGetY);
   d.buy_qty = x;
   d.get_qty = y;
@@ -73,8 +71,8 @@ std::pair<CouponInstance, CouponDefinition> C(const CouponDefinition &d) {
 
 const CouponContext kCtx{std::string("M1"), "S1", kNow};
 
-CouponEvaluation Eval(const std::vector<BasketLine> &basket,
-                      const Coupons &coupons, const CouponContext &ctx = kCtx) {
+CouponEvaluation Eval(const std::vector<BasketLine> &basket, const Coupons &coupons,
+                      const CouponContext &ctx = kCtx) {
   auto r = EvaluateCoupons(basket, ctx, coupons);
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
   return r.value_or(CouponEvaluation{});
@@ -82,22 +80,19 @@ CouponEvaluation Eval(const std::vector<BasketLine> &basket,
 
 std::vector<int64_t> LineDiscounts(const CouponEvaluation &e) {
   std::vector<int64_t> out;
-  for (const auto &l : e.lines)
-    out.push_back(l.discount_minor);
+  for (const auto &l : e.lines) out.push_back(l.discount_minor);
   return out;
 }
 
 std::vector<std::string> AppliedCodes(const CouponEvaluation &e) {
   std::vector<std::string> out;
-  for (const auto &a : e.applied)
-    out.push_back(a.code);
+  for (const auto &a : e.applied) out.push_back(a.code);
   return out;
 }
 
 // Invariants every evaluation keeps; used by the table tests and the property
 // loop.
-void ExpectConsistent(const std::vector<BasketLine> &basket,
-                      const CouponEvaluation &e) {
+void ExpectConsistent(const std::vector<BasketLine> &basket, const CouponEvaluation &e) {
   ASSERT_EQ(e.lines.size(), basket.size());
   int64_t total = 0, net = 0, applied = 0;
   for (size_t i = 0; i < basket.size(); ++i) {
@@ -109,8 +104,7 @@ void ExpectConsistent(const std::vector<BasketLine> &basket,
   }
   for (const auto &a : e.applied) {
     int64_t sum = 0;
-    for (const auto &l : a.lines)
-      sum += l.discount_minor;
+    for (const auto &l : a.lines) sum += l.discount_minor;
     EXPECT_EQ(sum, a.total_discount_minor) << a.code;
     applied += a.total_discount_minor;
   }
@@ -130,9 +124,8 @@ void ExpectConsistent(const std::vector<BasketLine> &basket,
 
 TEST(CouponDefinitionTest, ValidOnesPass) {
   for (const auto &d :
-       {Percent("p", 1000, 500), Fixed("f", 100),
-        Tiers("t", {{10000, 1000}, {20000, 3000}}), FreeItem("i", "SKU"),
-        Bxgy("b", 2, 1, {"A"}), Points("m", {3, 2})}) {
+       {Percent("p", 1000, 500), Fixed("f", 100), Tiers("t", {{10000, 1000}, {20000, 3000}}),
+        FreeItem("i", "SKU"), Bxgy("b", 2, 1, {"A"}), Points("m", {3, 2})}) {
     EXPECT_TRUE(ValidateCouponDefinition(d).has_value()) << d.id;
   }
 }
@@ -198,19 +191,18 @@ TEST(CouponDefinitionTest, DaysAfterIssueResolvesAtIssue) {
   EXPECT_EQ(inst.valid_until, kNow + days(7));
   EXPECT_EQ(inst.definition_id, "f");
   EXPECT_EQ(inst.member_id, std::string("M1"));
-  EXPECT_EQ(ParseCouponKind(CouponKindName(CouponKind::kBuyXGetY)),
-            CouponKind::kBuyXGetY);
+  EXPECT_EQ(ParseCouponKind(CouponKindName(CouponKind::kBuyXGetY)), CouponKind::kBuyXGetY);
 }
 
 // ---- Every kind, one coupon ----
 
 TEST(CouponEvaluatorTest, EveryKind) {
   const std::vector<BasketLine> basket = {
-      Line(1, "A", "food", 2, 2000), // ¥10 each
+      Line(1, "A", "food", 2, 2000),  // ¥10 each
       Line(2, "B", "food", 1, 5000),
-      Line(3, "C", "drink", 3, 900), // ¥3 each
+      Line(3, "C", "drink", 3, 900),  // ¥3 each
       Line(4, "D", "tobacco", 1, 3000),
-  }; // ¥109 in all
+  };  // ¥109 in all
   auto scoped_percent = Percent("ps", 5000);
   scoped_percent.scope.categories = {"drink"};
   auto scoped_fixed = Fixed("fs", 1000);
@@ -231,15 +223,9 @@ TEST(CouponEvaluatorTest, EveryKind) {
        Tiers("t", {{10000, 1000}, {20000, 3000}}),
        {183, 459, 83, 275},
        {}},
-      {"满50减5 满100减12",
-       Tiers("t", {{5000, 500}, {10000, 1200}}),
-       {220, 551, 99, 330},
-       {}},
+      {"满50减5 满100减12", Tiers("t", {{5000, 500}, {10000, 1200}}), {220, 551, 99, 330}, {}},
       {"free C", FreeItem("i", "C"), {0, 0, 300, 0}, {}},
-      {"buy 2 get 1 among A and C",
-       Bxgy("b", 2, 1, {"A", "C"}),
-       {0, 0, 300, 0},
-       {}},
+      {"buy 2 get 1 among A and C", Bxgy("b", 2, 1, {"A", "C"}), {0, 0, 300, 0}, {}},
       {"buy 1 get 1 among A and C: 5 units, 2 cheapest free",
        Bxgy("b", 1, 1, {"A", "C"}),
        {0, 0, 600, 0},
@@ -262,15 +248,12 @@ TEST(CouponEvaluatorTest, EveryKind) {
 }
 
 TEST(CouponEvaluatorTest, RoundingToTheFen) {
-  const std::vector<BasketLine> basket = {Line(1, "A", "x", 1, 333),
-                                          Line(2, "B", "x", 1, 333),
+  const std::vector<BasketLine> basket = {Line(1, "A", "x", 1, 333), Line(2, "B", "x", 1, 333),
                                           Line(3, "C", "x", 1, 333)};
-  const auto e =
-      Eval(basket, {C(Percent("p", 1000))}); // 99.9 fen -> 100 fen (half up)
+  const auto e = Eval(basket, {C(Percent("p", 1000))});  // 99.9 fen -> 100 fen (half up)
   ExpectConsistent(basket, e);
   EXPECT_EQ(e.total_discount_minor, 100);
-  EXPECT_EQ(LineDiscounts(e),
-            (std::vector<int64_t>{34, 33, 33})); // remainder to the first line
+  EXPECT_EQ(LineDiscounts(e), (std::vector<int64_t>{34, 33, 33}));  // remainder to the first line
 
   // 15% of 1 fen rounds to 0: the coupon takes nothing and says why.
   const std::vector<BasketLine> tiny = {Line(1, "A", "x", 1, 1)};
@@ -280,8 +263,7 @@ TEST(CouponEvaluatorTest, RoundingToTheFen) {
 }
 
 TEST(CouponEvaluatorTest, CouponBiggerThanTheBasket) {
-  const std::vector<BasketLine> basket = {Line(1, "A", "x", 1, 1000),
-                                          Line(2, "B", "x", 2, 2000)};
+  const std::vector<BasketLine> basket = {Line(1, "A", "x", 1, 1000), Line(2, "B", "x", 2, 2000)};
   const auto e = Eval(basket, {C(Fixed("f", 10000))});
   ExpectConsistent(basket, e);
   EXPECT_EQ(e.total_discount_minor, 3000);
@@ -296,11 +278,9 @@ TEST(CouponEvaluatorTest, CouponBiggerThanTheBasket) {
 }
 
 TEST(CouponEvaluatorTest, FreeItemUnitPriceRoundsDown) {
-  const std::vector<BasketLine> basket = {Line(1, "X", "x", 3, 1000),
-                                          Line(2, "X", "x", 1, 200)};
+  const std::vector<BasketLine> basket = {Line(1, "X", "x", 3, 1000), Line(2, "X", "x", 1, 200)};
   const auto e = Eval(basket, {C(FreeItem("i", "X"))});
-  EXPECT_EQ(LineDiscounts(e),
-            (std::vector<int64_t>{333, 0})); // dearest unit, 1000/3 down
+  EXPECT_EQ(LineDiscounts(e), (std::vector<int64_t>{333, 0}));  // dearest unit, 1000/3 down
 }
 
 // ---- Rejections ----
@@ -333,7 +313,7 @@ TEST(CouponEvaluatorTest, EveryRejectionReason) {
     return IssueCouponInstance(d, "CODE", std::nullopt, kNow - days(1));
   };
   auto expired = inst(base);
-  expired.valid_until = kNow; // exclusive end
+  expired.valid_until = kNow;  // exclusive end
   auto future = inst(base);
   future.valid_from = kNow + std::chrono::seconds(1);
   auto other = inst(base);
@@ -348,10 +328,8 @@ TEST(CouponEvaluatorTest, EveryRejectionReason) {
       {"below min spend", inst(min), min, "below_min_spend"},
       {"below lowest tier", inst(tiers_short), tiers_short, "below_min_spend"},
       {"no eligible items", inst(scope), scope, "no_eligible_items"},
-      {"free sku missing", inst(free_missing), free_missing,
-       "no_eligible_items"},
-      {"buy 1 get 1 with one unit", inst(bxgy_short), bxgy_short,
-       "no_eligible_items"},
+      {"free sku missing", inst(free_missing), free_missing, "no_eligible_items"},
+      {"buy 1 get 1 with one unit", inst(bxgy_short), bxgy_short, "no_eligible_items"},
       {"broken definition", inst(broken), broken, "invalid_coupon"},
       {"definition mismatch", mismatch, base, "invalid_coupon"},
   };
@@ -367,8 +345,7 @@ TEST(CouponEvaluatorTest, EveryRejectionReason) {
   }
 
   // A member's coupon with no member identified is someone else's too.
-  const auto anon =
-      Eval(basket, {{other, base}}, CouponContext{std::nullopt, "S1", kNow});
+  const auto anon = Eval(basket, {{other, base}}, CouponContext{std::nullopt, "S1", kNow});
   ASSERT_EQ(anon.rejected.size(), 1u);
   EXPECT_EQ(anon.rejected[0].slug, "other_member");
   // ...and the right member, right store, inside the window, applies.
@@ -384,8 +361,7 @@ TEST(CouponEvaluatorTest, EveryRejectionReason) {
   EXPECT_EQ(dup.rejected[0].slug, "duplicate_code");
 
   // Not combinable: an exclusive coupon beats two smaller ones.
-  const auto nc =
-      Eval(basket, {C(exclusive), C(Fixed("a", 300)), C(Fixed("b", 400))});
+  const auto nc = Eval(basket, {C(exclusive), C(Fixed("a", 300)), C(Fixed("b", 400))});
   EXPECT_EQ(AppliedCodes(nc), (std::vector<std::string>{"big"}));
   ASSERT_EQ(nc.rejected.size(), 2u);
   EXPECT_EQ(nc.rejected[0].slug, "not_combinable");
@@ -408,20 +384,17 @@ TEST(CouponEvaluatorTest, EveryRejectionReason) {
   EXPECT_EQ(tm.rejected[1].code, "c11");
 
   // Every reason has a slug and two messages.
-  for (auto r :
-       {CouponRejection::kDuplicateCode, CouponRejection::kInvalidCoupon,
-        CouponRejection::kNotYetValid, CouponRejection::kExpired,
-        CouponRejection::kOtherMember, CouponRejection::kWrongStore,
-        CouponRejection::kNoEligibleItems, CouponRejection::kBelowMinSpend,
-        CouponRejection::kTooManyCoupons, CouponRejection::kNotCombinable}) {
+  for (auto r : {CouponRejection::kDuplicateCode, CouponRejection::kInvalidCoupon,
+                 CouponRejection::kNotYetValid, CouponRejection::kExpired,
+                 CouponRejection::kOtherMember, CouponRejection::kWrongStore,
+                 CouponRejection::kNoEligibleItems, CouponRejection::kBelowMinSpend,
+                 CouponRejection::kTooManyCoupons, CouponRejection::kNotCombinable}) {
     EXPECT_STRNE(CouponRejectionSlug(r), "unknown");
     EXPECT_STRNE(CouponRejectionMessageZh(r), "");
     EXPECT_STRNE(CouponRejectionMessageEn(r), "");
   }
-  EXPECT_STREQ(CouponRejectionMessageZh(CouponRejection::kExpired),
-               "该优惠券已过期");
-  EXPECT_STREQ(CouponRejectionMessageEn(CouponRejection::kExpired),
-               "This coupon has expired");
+  EXPECT_STREQ(CouponRejectionMessageZh(CouponRejection::kExpired), "该优惠券已过期");
+  EXPECT_STREQ(CouponRejectionMessageEn(CouponRejection::kExpired), "This coupon has expired");
 }
 
 TEST(CouponEvaluatorTest, InvalidBasket) {
@@ -442,15 +415,14 @@ TEST(CouponEvaluatorTest, InvalidBasket) {
 // ---- Stacking ----
 
 TEST(CouponEvaluatorTest, StackingModes) {
-  const std::vector<BasketLine> basket = {
-      Line(1, "A", "food", 1, 6000), Line(2, "B", "drink", 1, 4000)}; // ¥100
-  auto g = [](CouponDefinition d, std::string group, int priority = 0,
-              bool exclusive = false) {
+  const std::vector<BasketLine> basket = {Line(1, "A", "food", 1, 6000),
+                                          Line(2, "B", "drink", 1, 4000)};  // ¥100
+  auto g = [](CouponDefinition d, std::string group, int priority = 0, bool exclusive = false) {
     d.stacking = {std::move(group), exclusive, priority};
     return d;
   };
   auto min_after = Fixed("m", 1000);
-  min_after.min_spend_minor = 9500; // reached alone, not after 10% off
+  min_after.min_spend_minor = 9500;  // reached alone, not after 10% off
   struct Case {
     std::string name;
     Coupons coupons;
@@ -475,13 +447,11 @@ TEST(CouponEvaluatorTest, StackingModes) {
        {"a", "b"},
        1300},
       {"exclusive wins when bigger",
-       {C(g(Fixed("x", 2000), "", 0, true)), C(Fixed("a", 500)),
-        C(Fixed("b", 800))},
+       {C(g(Fixed("x", 2000), "", 0, true)), C(Fixed("a", 500)), C(Fixed("b", 800))},
        {"x"},
        2000},
       {"exclusive loses when smaller",
-       {C(g(Fixed("x", 1000), "", 0, true)), C(Fixed("a", 500)),
-        C(Fixed("b", 800))},
+       {C(g(Fixed("x", 1000), "", 0, true)), C(Fixed("a", 500)), C(Fixed("b", 800))},
        {"a", "b"},
        1300},
       {"tie: fewer coupons",
@@ -492,10 +462,7 @@ TEST(CouponEvaluatorTest, StackingModes) {
        {C(g(Fixed("a", 500), "G", 1)), C(g(Fixed("b", 500), "G", 2))},
        {"b"},
        500},
-      {"tie: smaller code",
-       {C(g(Fixed("b", 500), "G")), C(g(Fixed("a", 500), "G"))},
-       {"a"},
-       500},
+      {"tie: smaller code", {C(g(Fixed("b", 500), "G")), C(g(Fixed("a", 500), "G"))}, {"a"}, 500},
       {"min spend checked after earlier coupons",
        {C(g(Percent("p", 1000), "", 5)), C(min_after)},
        {"p"},
@@ -520,23 +487,19 @@ TEST(CouponEvaluatorTest, StackingModes) {
     EXPECT_EQ(AppliedCodes(e), c.applied);
     EXPECT_EQ(e.total_discount_minor, c.total);
     EXPECT_EQ(e.applied.size() + e.rejected.size(), c.coupons.size());
-    for (const auto &r : e.rejected)
-      EXPECT_EQ(r.slug, "not_combinable");
+    for (const auto &r : e.rejected) EXPECT_EQ(r.slug, "not_combinable");
   }
 }
 
 // ---- Determinism and the property loop ----
 
 bool SameEvaluation(const CouponEvaluation &a, const CouponEvaluation &b) {
-  if (a.applied.size() != b.applied.size() ||
-      a.rejected.size() != b.rejected.size())
-    return false;
+  if (a.applied.size() != b.applied.size() || a.rejected.size() != b.rejected.size()) return false;
   for (size_t i = 0; i < a.applied.size(); ++i) {
     const auto &x = a.applied[i];
     const auto &y = b.applied[i];
     if (x.code != y.code || x.total_discount_minor != y.total_discount_minor ||
-        x.lines.size() != y.lines.size() ||
-        x.points_multiplier != y.points_multiplier) {
+        x.lines.size() != y.lines.size() || x.points_multiplier != y.points_multiplier) {
       return false;
     }
     for (size_t j = 0; j < x.lines.size(); ++j) {
@@ -547,16 +510,13 @@ bool SameEvaluation(const CouponEvaluation &a, const CouponEvaluation &b) {
     }
   }
   for (size_t i = 0; i < a.rejected.size(); ++i) {
-    if (a.rejected[i].code != b.rejected[i].code ||
-        a.rejected[i].reason != b.rejected[i].reason) {
+    if (a.rejected[i].code != b.rejected[i].code || a.rejected[i].reason != b.rejected[i].reason) {
       return false;
     }
   }
-  if (a.lines.size() != b.lines.size())
-    return false;
+  if (a.lines.size() != b.lines.size()) return false;
   for (size_t i = 0; i < a.lines.size(); ++i) {
-    if (a.lines[i].discount_minor != b.lines[i].discount_minor)
-      return false;
+    if (a.lines[i].discount_minor != b.lines[i].discount_minor) return false;
   }
   return a.total_discount_minor == b.total_discount_minor &&
          a.basket_total_after_minor == b.basket_total_after_minor;
@@ -569,37 +529,33 @@ CouponDefinition RandomDefinition(std::mt19937_64 &rng, int i) {
   const std::string id = "D" + std::to_string(i);
   CouponDefinition d;
   switch (pick(0, 5)) {
-  case 0:
-    d = Percent(id, pick(1, 10000), pick(0, 1) ? pick(1, 5000) : 0);
-    break;
-  case 1:
-    d = Fixed(id, pick(1, 20000));
-    break;
-  case 2: {
-    const int64_t t1 = pick(100, 10000);
-    const int64_t o1 = pick(1, t1 - 1);
-    const int64_t t2 = t1 + pick(1, 10000);
-    d = Tiers(id, {{t1, o1}, {t2, std::min(t2 - 1, o1 + pick(1, 5000))}});
-    break;
+    case 0:
+      d = Percent(id, pick(1, 10000), pick(0, 1) ? pick(1, 5000) : 0);
+      break;
+    case 1:
+      d = Fixed(id, pick(1, 20000));
+      break;
+    case 2: {
+      const int64_t t1 = pick(100, 10000);
+      const int64_t o1 = pick(1, t1 - 1);
+      const int64_t t2 = t1 + pick(1, 10000);
+      d = Tiers(id, {{t1, o1}, {t2, std::min(t2 - 1, o1 + pick(1, 5000))}});
+      break;
+    }
+    case 3:
+      d = FreeItem(id, "S" + std::to_string(pick(0, 5)));
+      break;
+    case 4:
+      d = Bxgy(id, pick(1, 3), pick(1, 2), {});
+      break;
+    default:
+      d = Points(id, {pick(11, 30), 10});
+      break;
   }
-  case 3:
-    d = FreeItem(id, "S" + std::to_string(pick(0, 5)));
-    break;
-  case 4:
-    d = Bxgy(id, pick(1, 3), pick(1, 2), {});
-    break;
-  default:
-    d = Points(id, {pick(11, 30), 10});
-    break;
-  }
-  if (pick(0, 3) == 0)
-    d.scope.skus = {"S" + std::to_string(pick(0, 5))};
-  if (pick(0, 3) == 0)
-    d.scope.categories = {"K" + std::to_string(pick(0, 2))};
-  if (pick(0, 4) == 0)
-    d.min_spend_minor = pick(0, 20000);
-  if (pick(0, 2) == 0)
-    d.stacking.group = "G" + std::to_string(pick(0, 2));
+  if (pick(0, 3) == 0) d.scope.skus = {"S" + std::to_string(pick(0, 5))};
+  if (pick(0, 3) == 0) d.scope.categories = {"K" + std::to_string(pick(0, 2))};
+  if (pick(0, 4) == 0) d.min_spend_minor = pick(0, 20000);
+  if (pick(0, 2) == 0) d.stacking.group = "G" + std::to_string(pick(0, 2));
   d.stacking.exclusive = pick(0, 7) == 0;
   d.stacking.priority = static_cast<int>(pick(0, 3));
   return d;
@@ -607,18 +563,15 @@ CouponDefinition RandomDefinition(std::mt19937_64 &rng, int i) {
 
 TEST(CouponEvaluatorTest, ShuffledInputGivesIdenticalOutput) {
   std::mt19937_64 rng(7);
-  const std::vector<BasketLine> basket = {Line(1, "S0", "K0", 2, 1999),
-                                          Line(2, "S1", "K1", 1, 333),
+  const std::vector<BasketLine> basket = {Line(1, "S0", "K0", 2, 1999), Line(2, "S1", "K1", 1, 333),
                                           Line(3, "S2", "K0", 5, 4567)};
   Coupons coupons;
-  for (int i = 0; i < 8; ++i)
-    coupons.push_back(C(RandomDefinition(rng, i)));
-  coupons.push_back(coupons[3]); // a duplicate code too
+  for (int i = 0; i < 8; ++i) coupons.push_back(C(RandomDefinition(rng, i)));
+  coupons.push_back(coupons[3]);  // a duplicate code too
   const auto first = Eval(basket, coupons);
   for (int round = 0; round < 50; ++round) {
     std::shuffle(coupons.begin(), coupons.end(), rng);
-    EXPECT_TRUE(SameEvaluation(first, Eval(basket, coupons)))
-        << "round " << round;
+    EXPECT_TRUE(SameEvaluation(first, Eval(basket, coupons))) << "round " << round;
   }
 }
 
@@ -638,16 +591,14 @@ TEST(CouponEvaluatorTest, RandomBasketsKeepTheInvariants) {
     }
     Coupons coupons;
     const int64_t count = pick(0, 7);
-    for (int i = 0; i < count; ++i)
-      coupons.push_back(C(RandomDefinition(rng, i)));
+    for (int i = 0; i < count; ++i) coupons.push_back(C(RandomDefinition(rng, i)));
     const auto e = Eval(basket, coupons);
     ExpectConsistent(basket, e);
     EXPECT_EQ(e.applied.size() + e.rejected.size(), coupons.size());
     EXPECT_TRUE(SameEvaluation(e, Eval(basket, coupons)));
-    if (::testing::Test::HasFailure())
-      break;
+    if (::testing::Test::HasFailure()) break;
   }
 }
 
-} // namespace
-} // namespace loyalty
+}  // namespace
+}  // namespace loyalty
