@@ -9,6 +9,7 @@
 #include "loyalty/domain/ports/idempotency_store.h"
 #include "api/metrics.h"
 #include "loyalty/service/actor.h"
+#include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
 #include "loyalty/service/referral_service.h"
@@ -28,6 +29,7 @@ struct AppContext {
   PointsService& points;
   TierService& tiers;
   ReferralService& referrals;
+  CouponService& coupons;
   IdempotencyStore& idempotency;
   const Clock& clock;
   Metrics& metrics;

@@ -31,6 +31,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->tier_repository = std::make_unique<MysqlTierRepository>(*rt->pool);
   rt->referral_store = std::make_unique<MysqlReferralStore>(*rt->pool);
   rt->terminals = std::make_unique<MysqlTerminalRepository>(*rt->pool);
+  rt->coupon_definitions = std::make_unique<MysqlCouponDefinitionStore>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,
@@ -47,6 +48,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       PointsPorts{*rt->ledger, *rt->program, *rt->member_repository, rt->random, rt->clock});
   rt->tiers = std::make_unique<TierService>(
       TierPorts{*rt->tier_repository, *rt->program, rt->random, rt->clock});
+  rt->coupons = std::make_unique<CouponService>(*rt->coupon_definitions, rt->random, rt->clock);
   rt->referrals = std::make_unique<ReferralService>(*rt->referral_store, *rt->member_repository,
                                                     *rt->program, *rt->points, rt->clock);
   rt->purchases = std::make_unique<PurchaseService>(*rt->member_repository, *rt->pii, *rt->program,

@@ -7,6 +7,7 @@
 #include "loyalty/crypto/openssl_crypto.h"
 #include "loyalty/mysql/mysql_audit_log.h"
 #include "loyalty/mysql/migrator.h"
+#include "loyalty/mysql/mysql_coupon_definition_store.h"
 #include "loyalty/mysql/mysql_idempotency_store.h"
 #include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
@@ -20,6 +21,7 @@
 #include "loyalty/redis/redis_client.h"
 #include "loyalty/redis/redis_member_cache.h"
 #include "loyalty/redis/redis_rate_limiter.h"
+#include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
 #include "loyalty/service/purchase_service.h"
@@ -46,6 +48,7 @@ struct Runtime {
   std::unique_ptr<MysqlTierRepository> tier_repository;
   std::unique_ptr<MysqlReferralStore> referral_store;
   std::unique_ptr<MysqlTerminalRepository> terminals;
+  std::unique_ptr<MysqlCouponDefinitionStore> coupon_definitions;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;
@@ -53,6 +56,7 @@ struct Runtime {
   std::unique_ptr<PointsService> points;
   std::unique_ptr<TierService> tiers;
   std::unique_ptr<ReferralService> referrals;
+  std::unique_ptr<CouponService> coupons;
   std::unique_ptr<PurchaseService> purchases;
 };
 

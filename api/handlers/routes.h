@@ -13,6 +13,7 @@ void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-
 void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
 void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjustments, liability
 void AddTierRoutes(Router& router, AppContext& app);    // /v1/members/{id}/tier
+void AddCouponRoutes(Router& router, AppContext& app);  // /v1/coupon-definitions
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -21,6 +22,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddMemberRoutes(router, app);
   AddPointsRoutes(router, app);
   AddTierRoutes(router, app);
+  AddCouponRoutes(router, app);
 }
 
 // A JSON response with the given status.

@@ -32,7 +32,8 @@ bool RoleAllows(Role role, Permission p) {
   using P = Permission;
   switch (role) {
     case Role::kAdmin: return true;
-    case Role::kMarketer: return p == P::kMembersRead || p == P::kProgramRead;
+    case Role::kMarketer:
+      return p == P::kMembersRead || p == P::kProgramRead || p == P::kCouponsManage;
     case Role::kStoreManager:
       return p == P::kMembersRead || p == P::kMembersWrite || p == P::kAuditRead ||
              p == P::kPointsRedeem || p == P::kPointsAdjust || p == P::kProgramRead;

@@ -26,6 +26,7 @@ enum class Permission {
   kProgramRead,    // see the program configuration
   kProgramWrite,   // change the program configuration
   kReportsRead,    // liability and other finance reports
+  kCouponsManage,  // create coupon definitions and issue coupons
 };
 
 bool RoleAllows(Role role, Permission permission);

@@ -17,7 +17,7 @@ constexpr Permission kPermissions[] = {
     Permission::kMembersRead,  Permission::kMembersWrite,  Permission::kMembersExport,
     Permission::kMembersErase, Permission::kStaffManage,   Permission::kAuditRead,
     Permission::kPointsRedeem, Permission::kPointsAdjust,  Permission::kProgramRead,
-    Permission::kProgramWrite, Permission::kReportsRead};
+    Permission::kProgramWrite, Permission::kReportsRead,   Permission::kCouponsManage};
 
 const char* PermissionName(Permission p) {
   switch (p) {
@@ -43,6 +43,8 @@ const char* PermissionName(Permission p) {
       return "program.write";
     case Permission::kReportsRead:
       return "reports.read";
+    case Permission::kCouponsManage:
+      return "coupons.manage";
   }
   return "?";
 }
@@ -55,7 +57,8 @@ struct RoleRow {
 const std::vector<RoleRow>& RoleTable() {
   static const std::vector<RoleRow> kTable = {
       {Role::kAdmin, std::set<Permission>(std::begin(kPermissions), std::end(kPermissions))},
-      {Role::kMarketer, {Permission::kMembersRead, Permission::kProgramRead}},
+      {Role::kMarketer,
+       {Permission::kMembersRead, Permission::kProgramRead, Permission::kCouponsManage}},
       {Role::kStoreManager,
        {Permission::kMembersRead, Permission::kMembersWrite, Permission::kAuditRead,
         Permission::kPointsRedeem, Permission::kPointsAdjust, Permission::kProgramRead}},
