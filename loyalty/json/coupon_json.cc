@@ -186,124 +186,15 @@ std::optional<Instant> ParseInstant(std::string_view text) {
   return t;
 }
 
-// ---- Writing --------------------------------------------------------------------------------
+// This codec's own value type, declared before the shared reader and writer use it.
+Json ToJson(const std::optional<Instant>& v);
+Status Read(const Json& v, const std::string& path, std::optional<Instant>& out);
 
-Json ToJson(int64_t v) { return v; }
-Json ToJson(int v) { return v; }
-Json ToJson(bool v) { return v; }
-Json ToJson(const std::string& v) { return v; }
+#include "loyalty/json/field_codec.inc"
+
+// ---- Own value type ---------------------------------------------------------------------
+
 Json ToJson(const std::optional<Instant>& v) { return v ? Json(FormatInstant(*v)) : Json(nullptr); }
-template <Enum E>
-Json ToJson(E v) {
-  return EnumInfo<E>::kName(v);
-}
-template <typename T>
-Json ToJson(const std::vector<T>& v);
-template <Record S>
-Json ToJson(const S& s);
-
-struct Writer {
-  Json& out;
-  template <typename T>
-  void operator()(const char* key, const T& value) {
-    out[key] = ToJson(value);
-  }
-};
-
-template <typename T>
-Json ToJson(const std::vector<T>& v) {
-  Json out = Json::array();
-  for (const T& element : v) out.push_back(ToJson(element));
-  return out;
-}
-template <Record S>
-Json ToJson(const S& s) {
-  Json out = Json::object();
-  Writer writer{out};
-  Fields(writer, s);
-  return out;
-}
-
-// ---- Reading --------------------------------------------------------------------------------
-
-tl::unexpected<Error> Bad(const std::string& path, const std::string& problem) {
-  return InvalidField(path, kSlug, path + " " + problem);
-}
-
-std::string Child(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-// A key the client made up, made fit for a path in an error message: at most 64 bytes, cut at a
-// character boundary, and '?' for bytes that are not printable UTF-8 (the message is sent as
-// JSON, which must be valid UTF-8).
-std::string PrintableKey(const std::string& key) {
-  constexpr size_t kMax = 64;
-  if (key.empty()) return "\"\"";
-  std::string out;
-  if (CountPrintableCodePoints(key)) {
-    size_t cut = std::min(key.size(), kMax);
-    while (cut < key.size() && cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
-      --cut;  // do not split a multi-byte character
-    }
-    out = key.substr(0, cut);
-  } else {
-    for (size_t i = 0; i < key.size() && i < kMax; ++i) {
-      const auto c = static_cast<unsigned char>(key[i]);
-      out += (c >= 0x20 && c < 0x7F) ? static_cast<char>(c) : '?';
-    }
-  }
-  if (out.size() < key.size()) out += "...";
-  return out;
-}
-
-template <typename T>
-std::string Range(T min, T max) {
-  return "between " + std::to_string(min) + " and " + std::to_string(max);
-}
-
-// A JSON integer in [min, max]. Floats are refused even when integral (2.0): past 2^53 the
-// parser has already rounded them, so "-9223372036854775809" would silently become -2^63.
-Result<int64_t> ReadInteger(const Json& v, const std::string& path, int64_t min, int64_t max) {
-  auto out_of_range = [&] { return Bad(path, "must be an integer " + Range(min, max)); };
-  int64_t value = 0;
-  if (v.is_number_unsigned()) {
-    const uint64_t u = v.get<uint64_t>();
-    if (max < 0 || u > static_cast<uint64_t>(max)) return out_of_range();
-    value = static_cast<int64_t>(u);
-  } else if (v.is_number_integer()) {
-    value = v.get<int64_t>();
-  } else {
-    return Bad(path, "must be an integer");
-  }
-  if (value < min || value > max) return out_of_range();
-  return value;
-}
-
-Status Read(const Json& v, const std::string& path, int64_t& out) {
-  auto value = ReadInteger(v, path, std::numeric_limits<int64_t>::min(),
-                           std::numeric_limits<int64_t>::max());
-  if (!value) return Fail(value.error());
-  out = *value;
-  return {};
-}
-Status Read(const Json& v, const std::string& path, int& out) {
-  auto value =
-      ReadInteger(v, path, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-  if (!value) return Fail(value.error());
-  out = static_cast<int>(*value);
-  return {};
-}
-Status Read(const Json& v, const std::string& path, bool& out) {
-  if (!v.is_boolean()) return Bad(path, "must be true or false");
-  out = v.get<bool>();
-  return {};
-}
-Status Read(const Json& v, const std::string& path, std::string& out) {
-  if (!v.is_string()) return Bad(path, "must be a string");
-  out = v.get<std::string>();
-  return {};
-}
 Status Read(const Json& v, const std::string& path, std::optional<Instant>& out) {
   if (v.is_null()) {
     out.reset();
@@ -318,86 +209,6 @@ Status Read(const Json& v, const std::string& path, std::optional<Instant>& out)
   out = *parsed;
   return {};
 }
-template <Enum E>
-std::string EnumNames() {
-  std::string names;
-  for (E e : EnumInfo<E>::kAll) {
-    names += (names.empty() ? "" : ", ") + std::string(EnumInfo<E>::kName(e));
-  }
-  return names;
-}
-template <Enum E>
-Status Read(const Json& v, const std::string& path, E& out) {
-  if (!v.is_string()) return Bad(path, "must be a string, one of: " + EnumNames<E>());
-  const auto parsed = EnumInfo<E>::kParse(v.get_ref<const std::string&>());
-  if (!parsed) return Bad(path, "must be one of: " + EnumNames<E>());
-  out = *parsed;
-  return {};
-}
-template <typename T>
-Status Read(const Json& v, const std::string& path, std::vector<T>& out);
-template <Record S>
-Status Read(const Json& v, const std::string& path, S& out);
-
-// Reads the fields of one object in place, remembering which keys it was asked for so that
-// Finish() can refuse the rest. Missing keys leave the target untouched.
-class Reader {
- public:
-  Reader(const Json& json, const std::string& path) : json_(json), path_(path) {
-    if (!json_.is_object()) status_ = Bad(path_, "must be an object");
-  }
-
-  template <typename T>
-  void operator()(const char* key, T& out) {
-    known_.push_back(key);
-    if (!status_) return;
-    if (auto it = json_.find(key); it != json_.end()) status_ = Read(*it, Child(path_, key), out);
-  }
-
-  // An unknown key is reported before a bad value: a misspelt key is the likelier root cause.
-  Status Finish() const {
-    if (!json_.is_object()) return status_;
-    for (auto it = json_.begin(); it != json_.end(); ++it) {
-      bool known = false;
-      for (const char* k : known_) known = known || it.key() == k;
-      if (!known) {
-        std::string names;
-        for (const char* k : known_) names += (names.empty() ? "" : ", ") + std::string(k);
-        return Bad(Child(path_, PrintableKey(it.key())),
-                   "is not a known field (known fields: " + names + ")");
-      }
-    }
-    return status_;
-  }
-
- private:
-  const Json& json_;
-  const std::string& path_;
-  std::vector<const char*> known_;
-  Status status_;
-};
-
-template <typename T>
-Status Read(const Json& v, const std::string& path, std::vector<T>& out) {
-  if (!v.is_array()) return Bad(path, "must be an array");
-  std::vector<T> elements;
-  elements.reserve(v.size());
-  for (size_t i = 0; i < v.size(); ++i) {
-    T element{};
-    if (auto ok = Read(v[i], path + "[" + std::to_string(i) + "]", element); !ok) return ok;
-    elements.push_back(std::move(element));
-  }
-  out = std::move(elements);
-  return {};
-}
-template <Record S>
-Status Read(const Json& v, const std::string& path, S& out) {
-  // A failure may leave `out` half-written; CouponDefinitionFromJson then drops it.
-  Reader reader(v, path);
-  Fields(reader, out);
-  return reader.Finish();
-}
-
 }  // namespace
 
 Json CouponDefinitionToJson(const CouponDefinition& definition) { return ToJson(definition); }
