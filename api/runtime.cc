@@ -32,6 +32,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->referral_store = std::make_unique<MysqlReferralStore>(*rt->pool);
   rt->terminals = std::make_unique<MysqlTerminalRepository>(*rt->pool);
   rt->coupon_definitions = std::make_unique<MysqlCouponDefinitionStore>(*rt->pool);
+  rt->coupon_repository = std::make_unique<MysqlCouponRepository>(*rt->pool);
+  rt->coupon_jobs = std::make_unique<MysqlCouponIssueJobs>(*rt->pool);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,
@@ -48,11 +50,14 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       PointsPorts{*rt->ledger, *rt->program, *rt->member_repository, rt->random, rt->clock});
   rt->tiers = std::make_unique<TierService>(
       TierPorts{*rt->tier_repository, *rt->program, rt->random, rt->clock});
-  rt->coupons = std::make_unique<CouponService>(*rt->coupon_definitions, rt->random, rt->clock);
   rt->referrals = std::make_unique<ReferralService>(*rt->referral_store, *rt->member_repository,
                                                     *rt->program, *rt->points, rt->clock);
   rt->purchases = std::make_unique<PurchaseService>(*rt->member_repository, *rt->pii, *rt->program,
                                                     *rt->points, *rt->tiers, rt->referrals.get());
+  rt->coupons = std::make_unique<CouponService>(
+      *rt->coupon_definitions, *rt->coupon_repository, *rt->coupon_jobs, *rt->members, *rt->tiers,
+      *rt->points, rt->random, rt->clock,
+      CouponServiceOptions{std::chrono::seconds(options.coupon_reservation_seconds)});
   return rt;
 }
 

@@ -8,6 +8,8 @@
 #include "loyalty/mysql/mysql_audit_log.h"
 #include "loyalty/mysql/migrator.h"
 #include "loyalty/mysql/mysql_coupon_definition_store.h"
+#include "loyalty/mysql/mysql_coupon_issue_jobs.h"
+#include "loyalty/mysql/mysql_coupon_repository.h"
 #include "loyalty/mysql/mysql_idempotency_store.h"
 #include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
@@ -49,6 +51,8 @@ struct Runtime {
   std::unique_ptr<MysqlReferralStore> referral_store;
   std::unique_ptr<MysqlTerminalRepository> terminals;
   std::unique_ptr<MysqlCouponDefinitionStore> coupon_definitions;
+  std::unique_ptr<MysqlCouponRepository> coupon_repository;
+  std::unique_ptr<MysqlCouponIssueJobs> coupon_jobs;
   std::unique_ptr<RedisMemberCache> member_cache;
   std::unique_ptr<RedisRateLimiter> login_limiter;
   std::unique_ptr<MemberService> members;

@@ -40,7 +40,9 @@ Result<ServerOptions> OptionsFromEnv(const Getenv& getenv) {
         std::tuple{"LOYALTY_LOGIN_MAX_FAILURES", 1, 100, &o.login_max_failures},
         std::tuple{"LOYALTY_LOGIN_WINDOW_SECONDS", 10, 86400, &o.login_window_seconds},
         std::tuple{"LOYALTY_SCRYPT_LOG2N", 14, 19, &o.scrypt_log2_n},
-        std::tuple{"LOYALTY_SWEEP_SECONDS", 0, 86400, &o.sweep_seconds}}) {
+        std::tuple{"LOYALTY_SWEEP_SECONDS", 0, 86400, &o.sweep_seconds},
+        std::tuple{"LOYALTY_COUPON_RESERVATION_SECONDS", 1, 3600, &o.coupon_reservation_seconds},
+        std::tuple{"LOYALTY_JOB_POLL_SECONDS", 0, 3600, &o.job_poll_seconds}}) {
     if (auto ok = ReadInt(getenv, name, min, max, *slot); !ok) return Fail(ok.error());
   }
   o.http_port = static_cast<uint16_t>(port);

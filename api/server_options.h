@@ -24,6 +24,8 @@ struct ServerOptions {
   int scrypt_log2_n = 17;          // LOYALTY_SCRYPT_LOG2N: cost of new password hashes (14..19)
   std::string log_level = "info";  // LOYALTY_LOG_LEVEL: debug, info, warn, error
   int sweep_seconds = 60;  // LOYALTY_SWEEP_SECONDS: points activation/expiry run (0 = off)
+  int coupon_reservation_seconds = 300;  // LOYALTY_COUPON_RESERVATION_SECONDS: a quote's hold
+  int job_poll_seconds = 2;  // LOYALTY_JOB_POLL_SECONDS: bulk coupon jobs checked (0 = off)
 };
 
 using Getenv = std::function<const char*(const char*)>;

@@ -63,6 +63,10 @@ int ServeCommand(Runtime& rt) {
       if (!reviewed) {
         spdlog::warn(nlohmann::json{{"msg", "tier review failed"}, {"error", reviewed.error().message}}.dump());
       }
+      auto released = rt.coupons->ReleaseEndedReservations();
+      if (!released) {
+        spdlog::warn(nlohmann::json{{"msg", "coupon release failed"}, {"error", released.error().message}}.dump());
+      }
       auto report = rt.points->Sweep(rt.clock.Now());
       if (!report) {
         spdlog::warn(nlohmann::json{{"msg", "points sweep failed"}, {"error", report.error().message}}.dump());
@@ -72,6 +76,18 @@ int ServeCommand(Runtime& rt) {
                                     {"activated_lots", report->activated_lots},
                                     {"expired_lots", report->expired_lots}}
                          .dump());
+      }
+    });
+  }
+  // Bulk coupon issuance; jobs are leased, so several servers can poll at once.
+  std::optional<PeriodicTask> job_runner;
+  if (rt.options.job_poll_seconds > 0) {
+    job_runner.emplace(std::chrono::seconds(rt.options.job_poll_seconds), [&rt] {
+      auto made = rt.coupons->RunIssueJobs();
+      if (!made) {
+        spdlog::warn(nlohmann::json{{"msg", "coupon issue job failed"}, {"error", made.error().message}}.dump());
+      } else if (*made > 0) {
+        spdlog::info(nlohmann::json{{"msg", "coupon codes issued"}, {"codes", *made}}.dump());
       }
     });
   }

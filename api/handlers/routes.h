@@ -13,7 +13,7 @@ void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-
 void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
 void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjustments, liability
 void AddTierRoutes(Router& router, AppContext& app);    // /v1/members/{id}/tier
-void AddCouponRoutes(Router& router, AppContext& app);  // /v1/coupon-definitions
+void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jobs, wallet, codes
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);

@@ -92,10 +92,15 @@ Result<std::optional<bool>> OptionalBool(const Json& body, const char* field) {
 }
 
 Result<int64_t> RequiredInt64(const Json& body, const char* field) {
+  auto value = OptionalInt64(body, field);
+  if (!value) return Fail(value.error());
+  if (!*value) return InvalidField(field, "missing_field", std::string(field) + " is required");
+  return **value;
+}
+
+Result<std::optional<int64_t>> OptionalInt64(const Json& body, const char* field) {
   auto it = body.find(field);
-  if (it == body.end() || it->is_null()) {
-    return InvalidField(field, "missing_field", std::string(field) + " is required");
-  }
+  if (it == body.end() || it->is_null()) return std::optional<int64_t>{};
   const bool fits = it->is_number_integer() &&
                     (!it->is_number_unsigned() ||
                      it->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX));
@@ -103,7 +108,25 @@ Result<int64_t> RequiredInt64(const Json& body, const char* field) {
     return InvalidField(field, "invalid_type",
                         std::string(field) + " must be a whole number (no quotes, no decimals)");
   }
-  return it->get<int64_t>();
+  return std::optional<int64_t>{it->get<int64_t>()};
+}
+
+Result<std::vector<std::string>> OptionalStringArray(const Json& body, const char* field) {
+  std::vector<std::string> out;
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return out;
+  if (!it->is_array()) {
+    return InvalidField(field, "invalid_type", std::string(field) + " must be an array of strings");
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& element = (*it)[i];
+    if (!element.is_string()) {
+      const std::string path = std::string(field) + "[" + std::to_string(i) + "]";
+      return InvalidField(path, "invalid_type", path + " must be a string");
+    }
+    out.push_back(element.get<std::string>());
+  }
+  return out;
 }
 
 Result<std::string> RequiredString(const Json& body, const char* field) {

@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
@@ -32,5 +33,8 @@ Result<std::optional<bool>> OptionalBool(const Json& body, const char* field);
 Result<std::string> RequiredString(const Json& body, const char* field);
 // A whole number that fits int64: 1.5, "10", 1e30 and 9223372036854775808 are 400s.
 Result<int64_t> RequiredInt64(const Json& body, const char* field);
+Result<std::optional<int64_t>> OptionalInt64(const Json& body, const char* field);
+// Absent or null → empty; anything but an array of strings → 400 naming the element.
+Result<std::vector<std::string>> OptionalStringArray(const Json& body, const char* field);
 
 }  // namespace loyalty::api

@@ -11,6 +11,8 @@ namespace {
 constexpr int kMaxDaysAfterIssue = 3660;  // ten years; more is a typo
 constexpr int64_t kMaxBuyGetQty = 1000;
 constexpr int kMaxPriority = 1'000'000;
+constexpr int64_t kMaxLimit = 1'000'000'000;   // redemptions; more is a typo
+constexpr int64_t kMaxPointsCost = 100'000'000;
 
 tl::unexpected<Error> Invalid(const std::string &field, const std::string &message) {
   return InvalidField(field, "invalid_coupon_definition", field + ": " + message);
@@ -131,7 +133,35 @@ Status ValidateCouponDefinition(const CouponDefinition &d) {
       !s) {
     return s;
   }
+  const CouponLimits &l = d.limits;
+  for (const auto &[field, value] : {std::pair{"limits.total", l.total},
+                                     {"limits.per_member", l.per_member},
+                                     {"limits.per_store", l.per_store},
+                                     {"limits.per_period", l.per_period}}) {
+    if (auto s = CheckRange(field, value, 0, kMaxLimit); !s) return s;
+  }
+  if (auto s = CheckRange("budget_minor", d.budget_minor, 0, kCouponMaxMinor); !s) return s;
+  if (auto s = CheckRange("points_cost", d.points_cost, 0, kMaxPointsCost); !s) return s;
   return {};
+}
+
+const char *CouponPeriodName(CouponPeriod p) {
+  switch (p) {
+    case CouponPeriod::kDay:
+      return "day";
+    case CouponPeriod::kWeek:
+      return "week";
+    case CouponPeriod::kMonth:
+      return "month";
+  }
+  return "day";
+}
+
+std::optional<CouponPeriod> ParseCouponPeriod(const std::string &name) {
+  for (CouponPeriod p : {CouponPeriod::kDay, CouponPeriod::kWeek, CouponPeriod::kMonth}) {
+    if (name == CouponPeriodName(p)) return p;
+  }
+  return std::nullopt;
 }
 
 CouponInstance IssueCouponInstance(const CouponDefinition &definition, std::string code,

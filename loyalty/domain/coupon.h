@@ -58,6 +58,20 @@ struct CouponStacking {
   int priority = 0;
 };
 
+enum class CouponPeriod { kDay, kWeek, kMonth };  // calendar periods in the store's zone
+const char *CouponPeriodName(CouponPeriod p);
+std::optional<CouponPeriod> ParseCouponPeriod(const std::string &name);
+
+// How often the definition may be redeemed; 0 = no limit. Counted at redemption (a reservation
+// only checks), so a limit can never be used up by quotes that are abandoned.
+struct CouponLimits {
+  int64_t total = 0;       // over every store and member, for the definition's lifetime
+  int64_t per_member = 0;  // by one member (anonymous redemptions are not counted per member)
+  int64_t per_store = 0;   // in one store
+  int64_t per_period = 0;  // over every store within one `period`
+  CouponPeriod period = CouponPeriod::kDay;
+};
+
 struct CouponDefinition {
   std::string id;
   std::string name_zh;  // shown to the shopper and cashier, e.g. 满100减10
@@ -75,6 +89,9 @@ struct CouponDefinition {
   int64_t min_spend_minor = 0;  // on the in-scope amount still payable; 0 = none
   CouponValidity validity;
   CouponStacking stacking;
+  CouponLimits limits;
+  int64_t budget_minor = 0;  // most money all redemptions together may take off; 0 = no budget
+  int64_t points_cost = 0;   // > 0: members may exchange this many points for one (catalogue)
 };
 
 // Upper bound for any amount in a definition or basket line: ¥10 billion, far

@@ -215,12 +215,12 @@ bool Better(const Score &a, const Score &b) {
   return a.members < b.members;
 }
 
+}  // namespace
+
 RejectedCoupon Reject(const std::string &code, CouponRejection reason) {
   return RejectedCoupon{code, reason, CouponRejectionSlug(reason), CouponRejectionMessageZh(reason),
                         CouponRejectionMessageEn(reason)};
 }
-
-}  // namespace
 
 const char *CouponRejectionSlug(CouponRejection r) {
   switch (r) {
@@ -244,6 +244,18 @@ const char *CouponRejectionSlug(CouponRejection r) {
       return "too_many_coupons";
     case CouponRejection::kNotCombinable:
       return "not_combinable";
+    case CouponRejection::kInvalidCode:
+      return "invalid_code";
+    case CouponRejection::kUnknownCode:
+      return "unknown_code";
+    case CouponRejection::kUsed:
+      return "used";
+    case CouponRejection::kRevoked:
+      return "revoked";
+    case CouponRejection::kReserved:
+      return "reserved";
+    case CouponRejection::kLimitReached:
+      return "limit_reached";
   }
   return "unknown";
 }
@@ -270,6 +282,18 @@ const char *CouponRejectionMessageZh(CouponRejection r) {
       return "本单使用的优惠券数量超过上限";
     case CouponRejection::kNotCombinable:
       return "该优惠券不能与本单其他优惠同时使用";
+    case CouponRejection::kInvalidCode:
+      return "券码有误，请核对后重新输入";
+    case CouponRejection::kUnknownCode:
+      return "未找到该优惠券";
+    case CouponRejection::kUsed:
+      return "该优惠券已使用";
+    case CouponRejection::kRevoked:
+      return "该优惠券已作废";
+    case CouponRejection::kReserved:
+      return "该优惠券正在另一笔结账中使用";
+    case CouponRejection::kLimitReached:
+      return "该优惠活动已达使用上限";
   }
   return "该优惠券无法使用";
 }
@@ -296,6 +320,18 @@ const char *CouponRejectionMessageEn(CouponRejection r) {
       return "Too many coupons on one basket";
     case CouponRejection::kNotCombinable:
       return "This coupon cannot be combined with the better offer applied";
+    case CouponRejection::kInvalidCode:
+      return "This code is mistyped; check it and enter it again";
+    case CouponRejection::kUnknownCode:
+      return "No coupon has this code";
+    case CouponRejection::kUsed:
+      return "This coupon has already been used";
+    case CouponRejection::kRevoked:
+      return "This coupon has been withdrawn";
+    case CouponRejection::kReserved:
+      return "This coupon is in use at another checkout";
+    case CouponRejection::kLimitReached:
+      return "This offer has reached its usage limit";
   }
   return "This coupon cannot be used";
 }

@@ -37,6 +37,13 @@ enum class CouponRejection {
                      // are not considered
   kNotCombinable,    // usable alone, but the best allowed combination does not
                      // include it
+  // Found before evaluation, by the checkout (loyalty/service/coupon_service.cc):
+  kInvalidCode,   // mistyped: the check symbol fails or a character is not in the alphabet
+  kUnknownCode,   // well-formed, but no coupon has it
+  kUsed,          // redeemed by an earlier sale
+  kRevoked,       // withdrawn by staff
+  kReserved,      // held by another checkout's quote
+  kLimitReached,  // the offer's total, per-member, per-store, period or budget limit is used up
 };
 // Stable slug, e.g. "expired", "not_combinable".
 const char *CouponRejectionSlug(CouponRejection r);
@@ -71,6 +78,9 @@ struct RejectedCoupon {
   std::string message_zh;
   std::string message_en;
 };
+
+// A rejection with its slug and both messages filled in.
+RejectedCoupon Reject(const std::string &code, CouponRejection reason);
 
 struct CouponEvaluation {
   std::vector<AppliedCoupon> applied;    // in application order (priority desc, code asc)

@@ -36,10 +36,11 @@ bool RoleAllows(Role role, Permission p) {
       return p == P::kMembersRead || p == P::kProgramRead || p == P::kCouponsManage;
     case Role::kStoreManager:
       return p == P::kMembersRead || p == P::kMembersWrite || p == P::kAuditRead ||
-             p == P::kPointsRedeem || p == P::kPointsAdjust || p == P::kProgramRead;
+             p == P::kPointsRedeem || p == P::kPointsAdjust || p == P::kProgramRead ||
+             p == P::kCheckout;
     case Role::kCashier:
       return p == P::kMembersRead || p == P::kMembersWrite || p == P::kPointsRedeem ||
-             p == P::kProgramRead;
+             p == P::kProgramRead || p == P::kCheckout;
     case Role::kAuditor:
       return p == P::kMembersRead || p == P::kAuditRead || p == P::kProgramRead ||
              p == P::kReportsRead;

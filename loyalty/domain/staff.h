@@ -26,7 +26,8 @@ enum class Permission {
   kProgramRead,    // see the program configuration
   kProgramWrite,   // change the program configuration
   kReportsRead,    // liability and other finance reports
-  kCouponsManage,  // create coupon definitions and issue coupons
+  kCouponsManage,  // create coupon definitions, issue and revoke coupons
+  kCheckout,       // quote and commit sales at a till (coupons reserved and redeemed)
 };
 
 bool RoleAllows(Role role, Permission permission);

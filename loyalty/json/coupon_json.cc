@@ -36,7 +36,8 @@ concept Is = std::same_as<std::remove_const_t<S>, T>;
 
 template <typename S>
 concept Record = Is<S, Rational> || Is<S, CouponTier> || Is<S, CouponScope> ||
-                 Is<S, CouponValidity> || Is<S, CouponStacking> || Is<S, CouponDefinition>;
+                 Is<S, CouponValidity> || Is<S, CouponStacking> || Is<S, CouponLimits> ||
+                 Is<S, CouponDefinition>;
 
 // `v(key, member)` for every member, in declaration order; S is the struct, const or not.
 template <typename V, Is<Rational> S>
@@ -67,6 +68,14 @@ void Fields(V& v, S& s) {
   v("exclusive", s.exclusive);
   v("priority", s.priority);
 }
+template <typename V, Is<CouponLimits> S>
+void Fields(V& v, S& s) {
+  v("total", s.total);
+  v("per_member", s.per_member);
+  v("per_store", s.per_store);
+  v("per_period", s.per_period);
+  v("period", s.period);
+}
 // "id" is written but refused on reading (CouponDefinitionFromJson checks it before Fields runs,
 // so reading it here only makes it a known key).
 template <typename V, Is<CouponDefinition> S>
@@ -87,6 +96,9 @@ void Fields(V& v, S& s) {
   v("min_spend_minor", s.min_spend_minor);
   v("validity", s.validity);
   v("stacking", s.stacking);
+  v("limits", s.limits);
+  v("budget_minor", s.budget_minor);
+  v("points_cost", s.points_cost);
 }
 
 // ---- Enums ----------------------------------------------------------------------------------
@@ -100,6 +112,14 @@ struct EnumInfo<CouponKind> {
   static constexpr CouponKind kAll[] = {CouponKind::kPercentOff,     CouponKind::kFixedAmount,
                                         CouponKind::kThresholdTiers, CouponKind::kFreeItem,
                                         CouponKind::kBuyXGetY,       CouponKind::kPointsMultiplier};
+};
+
+template <>
+struct EnumInfo<CouponPeriod> {
+  static constexpr auto kName = CouponPeriodName;
+  static constexpr auto kParse = ParseCouponPeriod;
+  static constexpr CouponPeriod kAll[] = {CouponPeriod::kDay, CouponPeriod::kWeek,
+                                          CouponPeriod::kMonth};
 };
 
 template <typename E>

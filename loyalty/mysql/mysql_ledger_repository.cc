@@ -20,19 +20,6 @@ namespace {
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-void BindOptionalTime(sql::PreparedStatement& s, int i, const std::optional<Instant>& t) {
-  if (t) {
-    s.setString(i, ToSqlTime(*t));
-  } else {
-    s.setNull(i, sql::DataType::TIMESTAMP);
-  }
-}
-
-std::optional<Instant> OptionalTime(sql::ResultSet& rs, const char* column) {
-  auto text = GetOptional(rs, column);
-  return text ? std::optional(FromSqlTime(*text)) : std::nullopt;
-}
-
 Account ReadAccount(sql::ResultSet& rs) {
   Account a;
   a.member_id = rs.getString("member_id");
@@ -40,7 +27,7 @@ Account ReadAccount(sql::ResultSet& rs) {
   a.pending = rs.getInt64("pending");
   a.debt = rs.getInt64("debt");
   a.lifetime_earned = rs.getInt64("lifetime_earned");
-  a.last_activity_at = OptionalTime(rs, "last_activity_at");
+  a.last_activity_at = GetOptionalTime(rs, "last_activity_at");
   a.version = rs.getInt64("version");
   return a;
 }
@@ -53,7 +40,7 @@ Lot ReadLot(sql::ResultSet& rs) {
   l.state = ParseLotState(rs.getString("state")).value_or(LotState::kCancelled);
   l.earned_at = FromSqlTime(rs.getString("earned_at"));
   l.activates_at = FromSqlTime(rs.getString("activates_at"));
-  l.expires_at = OptionalTime(rs, "expires_at");
+  l.expires_at = GetOptionalTime(rs, "expires_at");
   l.store_id = GetOptional(rs, "store_id");
   l.source = rs.getString("source");
   l.ref = rs.getString("ref");
@@ -183,7 +170,7 @@ Adjustment ReadAdjustment(sql::ResultSet& rs) {
   a.requested_by = rs.getString("requested_by");
   a.requested_at = FromSqlTime(rs.getString("requested_at"));
   a.decided_by = GetOptional(rs, "decided_by");
-  a.decided_at = OptionalTime(rs, "decided_at");
+  a.decided_at = GetOptionalTime(rs, "decided_at");
   a.store_id = GetOptional(rs, "store_id");
   return a;
 }
@@ -490,7 +477,7 @@ Result<std::vector<LiabilityRow>> MysqlLedgerRepository::Liability() {
         "GROUP BY store_id, expires_at ORDER BY store_id, expires_at"));
     Rows rs(s->executeQuery());
     while (rs->next()) {
-      rows.push_back(LiabilityRow{GetOptional(*rs, "store_id"), OptionalTime(*rs, "expires_at"),
+      rows.push_back(LiabilityRow{GetOptional(*rs, "store_id"), GetOptionalTime(*rs, "expires_at"),
                                   rs->getInt64("active"), rs->getInt64("pending")});
     }
     return {};

@@ -110,11 +110,7 @@ Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::Ap
           "UPDATE member_tiers SET tier = ?, since = ?, review_at = ? WHERE member_id = ?"));
       s->setString(1, status.tier);
       s->setString(2, ToSqlTime(status.since));
-      if (status.review_at) {
-        s->setString(3, ToSqlTime(*status.review_at));
-      } else {
-        s->setNull(3, sql::DataType::TIMESTAMP);
-      }
+      BindOptionalTime(*s, 3, status.review_at);
       s->setString(4, member_id);
       s->execute();
     }

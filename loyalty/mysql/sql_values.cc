@@ -30,4 +30,17 @@ std::optional<std::string> GetOptional(sql::ResultSet& rs, const char* column) {
   return std::string(rs.getString(column));
 }
 
+void BindOptionalTime(sql::PreparedStatement& s, int index, const std::optional<Instant>& t) {
+  if (t) {
+    s.setString(index, ToSqlTime(*t));
+  } else {
+    s.setNull(index, sql::DataType::TIMESTAMP);
+  }
+}
+
+std::optional<Instant> GetOptionalTime(sql::ResultSet& rs, const char* column) {
+  auto text = GetOptional(rs, column);
+  return text ? std::optional(FromSqlTime(*text)) : std::nullopt;
+}
+
 }  // namespace loyalty

@@ -17,5 +17,7 @@ Instant FromSqlTime(const std::string& text);
 
 void BindOptional(sql::PreparedStatement& s, int index, const std::optional<std::string>& v);
 std::optional<std::string> GetOptional(sql::ResultSet& rs, const char* column);
+void BindOptionalTime(sql::PreparedStatement& s, int index, const std::optional<Instant>& t);
+std::optional<Instant> GetOptionalTime(sql::ResultSet& rs, const char* column);
 
 }  // namespace loyalty

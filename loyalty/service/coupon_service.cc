@@ -1,9 +1,69 @@
 // Coupon use cases.
 #include "loyalty/service/coupon_service.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "loyalty/common/business_date.h"
+#include "loyalty/domain/coupon_code.h"
 #include "loyalty/service/audit_entry.h"
 
 namespace loyalty {
+namespace {
+
+// Lease on a bulk job: renewed with every batch, so a live worker never loses it.
+constexpr std::chrono::seconds kJobLease{60};
+constexpr int kMaxCodeRedraws = 5;
+
+Error CouponNotFound(const std::string& code) {
+  Error e{Code::kNotFound, "coupon_not_found", "no coupon has the code " + code, {}};
+  e.With("code", code);
+  return e;
+}
+
+Status RequireStore(const Actor& actor, const std::string& store_id) {
+  if (actor.principal.SeesStore(store_id)) return {};
+  return Fail(Code::kPermissionDenied, "store_forbidden",
+              "you may not check out in store " + store_id);
+}
+
+// A code rejected before evaluation, from its stored state at `now`; nullopt when the
+// evaluator should judge it (available, expired, or held by this checkout).
+std::optional<CouponRejection> StateRejection(const IssuedCoupon& coupon,
+                                              const std::string& reservation_id, Instant now) {
+  switch (WalletState(coupon, now)) {
+    case CouponWalletState::kUsed:
+      return CouponRejection::kUsed;
+    case CouponWalletState::kRevoked:
+      return CouponRejection::kRevoked;
+    case CouponWalletState::kReserved:
+      if (coupon.reservation_id != reservation_id) return CouponRejection::kReserved;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+IssuedCoupon NewCoupon(const CouponDefinition& definition, std::string code,
+                       std::optional<std::string> member_id, Instant at, std::string issue_ref) {
+  IssuedCoupon c;
+  c.instance = IssueCouponInstance(definition, std::move(code), std::move(member_id), at);
+  c.issue_ref = std::move(issue_ref);
+  return c;
+}
+
+// The rejection a failed reservation or redemption stands for.
+CouponRejection RejectionOf(const Error& error) {
+  if (error.slug == "coupon_used") return CouponRejection::kUsed;
+  if (error.slug == "coupon_revoked") return CouponRejection::kRevoked;
+  if (error.slug == "coupon_expired") return CouponRejection::kExpired;
+  if (error.slug == "coupon_not_yet_valid") return CouponRejection::kNotYetValid;
+  if (error.slug == "coupon_not_found") return CouponRejection::kUnknownCode;
+  return CouponRejection::kReserved;
+}
+
+}  // namespace
 
 Result<CouponDefinition> CouponService::CreateDefinition(const Actor& actor,
                                                          CouponDefinition definition) {
@@ -22,12 +82,440 @@ Result<CouponDefinition> CouponService::CreateDefinition(const Actor& actor,
 Result<CouponDefinition> CouponService::GetDefinition(const Actor& actor,
                                                       const std::string& definition_id) {
   if (auto ok = Require(actor.principal, Permission::kProgramRead); !ok) return Fail(ok.error());
+  return Definition(definition_id);
+}
+
+Result<CouponDefinition> CouponService::Definition(const std::string& definition_id) {
   auto found = definitions_.Find(definition_id);
   if (!found) return Fail(found.error());
   if (!*found) {
-    return Fail(Code::kNotFound, "coupon_definition_not_found", "no coupon definition with this id");
+    Error e{Code::kNotFound, "coupon_definition_not_found", "no coupon definition with this id",
+            {}};
+    e.With("definition_id", definition_id);
+    return Fail(std::move(e));
   }
   return **found;
+}
+
+Result<std::string> CouponService::NewCode(const std::string& prefix) {
+  return MakeCouponCode(random_.Bytes(kCouponRandomBytes), prefix);
+}
+
+// ---- Issuance -------------------------------------------------------------------------------
+
+Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& definition_id,
+                                         const IssueRequest& request,
+                                         const std::string& issue_ref) {
+  if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
+  if (request.member_ids.empty() == !request.count.has_value()) {
+    return InvalidField("member_ids", "invalid_issue_request",
+                        "send either member_ids (coupons for those members) or count (anonymous "
+                        "codes), not both and not neither");
+  }
+  auto prefix = NormalizeCouponPrefix(request.prefix);
+  if (!prefix) return Fail(prefix.error());
+  auto definition = Definition(definition_id);
+  if (!definition) return Fail(definition.error());
+  const Instant now = clock_.Now();
+  IssueResult result;
+
+  if (request.count) {
+    if (*request.count < 1 || *request.count > options_.max_bulk_count) {
+      return InvalidField("count", "invalid_count",
+                          "count must be between 1 and " + std::to_string(options_.max_bulk_count));
+    }
+    IssueJob job;
+    job.job_id = random_.NewId();
+    job.definition_id = definition_id;
+    job.requested = *request.count;
+    job.prefix = *prefix;
+    job.created_at = now;
+    job.created_by = actor.principal.staff_id;
+    auto created = jobs_.Create(job, NewAuditEntry(actor, random_, clock_, "coupon.issue_bulk",
+                                                   "coupon_definition", definition_id,
+                                                   "{\"count\":" + std::to_string(*request.count) +
+                                                       ",\"job_id\":\"" + job.job_id + "\"}"));
+    if (!created) return Fail(created.error());
+    result.job = job;
+    return result;
+  }
+
+  if (request.member_ids.size() > options_.max_members_per_issue) {
+    return InvalidField("member_ids", "too_many_members",
+                        "at most " + std::to_string(options_.max_members_per_issue) +
+                            " members per request; issue to a segment for more");
+  }
+  std::vector<std::string> member_ids;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < request.member_ids.size(); ++i) {
+    const std::string& id = request.member_ids[i];
+    if (!seen.insert(id).second) continue;
+    auto member = members_.Get(actor, id);
+    if (!member || member->status == MemberStatus::kErased) {
+      if (!member && member.error().code != Code::kNotFound) return Fail(member.error());
+      Error e{Code::kNotFound, "member_not_found", "no member with id " + id, {}};
+      e.With("field", "member_ids[" + std::to_string(i) + "]");
+      e.With("member_id", id);
+      return Fail(std::move(e));
+    }
+    member_ids.push_back(id);
+  }
+  std::map<std::string, IssuedCoupon> by_member;
+  std::vector<std::string> pending = member_ids;
+  std::optional<AuditEntry> audit = NewAuditEntry(
+      actor, random_, clock_, "coupon.issue", "coupon_definition", definition_id,
+      "{\"members\":" + std::to_string(member_ids.size()) + "}");
+  for (int attempt = 0; !pending.empty(); ++attempt) {
+    if (attempt > kMaxCodeRedraws) {
+      return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
+    }
+    std::vector<IssuedCoupon> batch;
+    for (const std::string& id : pending) {
+      auto code = NewCode(*prefix);
+      if (!code) return Fail(code.error());
+      batch.push_back(NewCoupon(*definition, *code, id, now, issue_ref));
+    }
+    auto skipped = coupons_.Insert(batch, audit);
+    if (!skipped) return Fail(skipped.error());
+    audit.reset();  // written with the first batch
+    std::set<std::string> skipped_codes(skipped->begin(), skipped->end());
+    pending.clear();
+    for (IssuedCoupon& c : batch) {
+      const std::string& id = *c.instance.member_id;
+      if (!skipped_codes.count(c.instance.code)) {
+        by_member[id] = std::move(c);
+        continue;
+      }
+      auto existing = coupons_.FindByIssue(id, definition_id, issue_ref);
+      if (!existing) return Fail(existing.error());
+      if (*existing) {
+        by_member[id] = std::move(**existing);  // a repeat of this request
+      } else {
+        pending.push_back(id);  // the code was taken: draw another
+      }
+    }
+  }
+  for (const std::string& id : member_ids) result.issued.push_back(std::move(by_member[id]));
+  return result;
+}
+
+Result<IssueJob> CouponService::GetJob(const Actor& actor, const std::string& job_id) {
+  if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
+  auto job = jobs_.Find(job_id);
+  if (!job) return Fail(job.error());
+  if (!*job) return Fail(Code::kNotFound, "issue_job_not_found", "no issue job with this id");
+  return **job;
+}
+
+Result<CouponPage> CouponService::JobCodes(const Actor& actor, const std::string& job_id,
+                                           const std::string& after_code, int limit) {
+  auto job = GetJob(actor, job_id);
+  if (!job) return Fail(job.error());
+  return coupons_.ForIssueRef("job:" + job_id, after_code, limit);
+}
+
+Result<int64_t> CouponService::RunIssueJobs() {
+  int64_t made = 0;
+  while (true) {
+    auto claimed = jobs_.Claim(clock_.Now(), clock_.Now() + kJobLease);
+    if (!claimed) return Fail(claimed.error());
+    if (!*claimed) return made;
+    const IssueJob job = **claimed;
+    const std::string issue_ref = "job:" + job.job_id;
+    auto definition = Definition(job.definition_id);
+    if (!definition) {
+      if (auto ok = jobs_.Finish(job.job_id, IssueJobState::kFailed, definition.error().message,
+                                 clock_.Now());
+          !ok) {
+        return Fail(ok.error());
+      }
+      continue;
+    }
+    // Resuming counts what is already there, so a job restarted after a crash never makes
+    // more codes than requested.
+    auto issued = coupons_.CountByIssueRef(issue_ref);
+    if (!issued) return Fail(issued.error());
+    int64_t done = *issued;
+    while (done < job.requested) {
+      const size_t n =
+          static_cast<size_t>(std::min<int64_t>(job.requested - done, options_.bulk_batch));
+      const Instant now = clock_.Now();
+      std::vector<IssuedCoupon> batch;
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        auto code = NewCode(job.prefix);
+        if (!code) return Fail(code.error());
+        batch.push_back(NewCoupon(*definition, *code, std::nullopt, now, issue_ref));
+      }
+      auto skipped = coupons_.Insert(batch, std::nullopt);
+      if (!skipped) return Fail(skipped.error());  // the lease runs out; another run resumes
+      const int64_t inserted = static_cast<int64_t>(n - skipped->size());
+      done += inserted;
+      made += inserted;
+      if (auto ok = jobs_.Progress(job.job_id, done, clock_.Now() + kJobLease); !ok) {
+        return Fail(ok.error());
+      }
+    }
+    if (auto ok = jobs_.Finish(job.job_id, IssueJobState::kDone, "", clock_.Now()); !ok) {
+      return Fail(ok.error());
+    }
+  }
+}
+
+// ---- Wallet, lookup, revoke, exchange --------------------------------------------------------
+
+Result<CouponView> CouponService::View(IssuedCoupon coupon) {
+  auto program = points_.Program();
+  if (!program) return Fail(program.error());
+  return View(std::move(coupon), program->currency);
+}
+
+Result<CouponView> CouponService::View(IssuedCoupon coupon, const std::string& currency) {
+  auto definition = Definition(coupon.instance.definition_id);
+  if (!definition) return Fail(definition.error());
+  const CouponWalletState state = WalletState(coupon, clock_.Now());
+  return CouponView{std::move(coupon), std::move(*definition), state, currency};
+}
+
+Status CouponService::IssueBirthdayCoupon(const Actor& actor, const std::string& member_id) {
+  auto member = members_.Get(actor, member_id);
+  if (!member) return Fail(member.error());
+  if (!member->birthday || member->status == MemberStatus::kErased) return {};
+  auto program = points_.Program();
+  if (!program) return Fail(program.error());
+  const Instant now = clock_.Now();
+  const date::year_month_day today = BusinessDate(now, program->time_zone);
+  if (today.month() != member->birthday->month()) return {};
+  auto tier = tiers_.View(actor, member_id);
+  if (!tier) return Fail(tier.error());
+  const auto& definition_id = tier->level.benefits.birthday_coupon_definition_id;
+  if (!definition_id) return {};
+  auto definition = Definition(*definition_id);
+  if (!definition) return Fail(definition.error());
+  const std::string issue_ref = "birthday:" + std::to_string(static_cast<int>(today.year()));
+  for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
+    auto existing = coupons_.FindByIssue(member_id, *definition_id, issue_ref);
+    if (!existing) return Fail(existing.error());
+    if (*existing) return {};
+    auto code = NewCode("");
+    if (!code) return Fail(code.error());
+    IssuedCoupon c = NewCoupon(*definition, *code, member_id, now, issue_ref);
+    auto skipped = coupons_.Insert(
+        {c}, NewAuditEntry(Actor::System(actor.request_id), random_, clock_,
+                           "coupon.issue_birthday", "member", member_id,
+                           "{\"definition_id\":\"" + *definition_id + "\"}"));
+    if (!skipped) return Fail(skipped.error());
+    if (skipped->empty()) return {};
+  }
+  return Fail(Code::kInternal, "code_space_exhausted", "could not draw an unused coupon code");
+}
+
+Result<WalletPage> CouponService::Wallet(const Actor& actor, const std::string& member_id,
+                                         const std::string& after_code, int limit) {
+  if (auto ok = Require(actor.principal, Permission::kMembersRead); !ok) return Fail(ok.error());
+  if (after_code.empty()) {
+    if (auto ok = IssueBirthdayCoupon(actor, member_id); !ok) return Fail(ok.error());
+  } else if (auto member = members_.Get(actor, member_id); !member) {
+    return Fail(member.error());
+  }
+  auto page = coupons_.ForMember(member_id, after_code, limit);
+  if (!page) return Fail(page.error());
+  auto program = points_.Program();
+  if (!program) return Fail(program.error());
+  WalletPage out;
+  out.next_cursor = page->next_cursor;
+  for (IssuedCoupon& coupon : page->coupons) {
+    auto view = View(std::move(coupon), program->currency);
+    if (!view) return Fail(view.error());
+    out.coupons.push_back(std::move(*view));
+  }
+  return out;
+}
+
+Result<CouponView> CouponService::Lookup(const Actor& actor, const std::string& raw_code) {
+  if (auto ok = Require(actor.principal, Permission::kProgramRead); !ok) return Fail(ok.error());
+  auto code = NormalizeCouponCode(raw_code);
+  if (!code) return Fail(code.error());
+  auto found = coupons_.Find(*code);
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(CouponNotFound(*code));
+  return View(std::move(**found));
+}
+
+Result<CouponView> CouponService::Revoke(const Actor& actor, const std::string& raw_code,
+                                         const std::string& reason) {
+  if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
+  if (reason.empty() || reason.size() > 255) {
+    return InvalidField("reason", "invalid_reason",
+                        "say why in 1 to 255 characters; the member may be told");
+  }
+  auto code = NormalizeCouponCode(raw_code);
+  if (!code) return Fail(code.error());
+  auto revoked = coupons_.Revoke(
+      *code, reason, NewAuditEntry(actor, random_, clock_, "coupon.revoke", "coupon", *code));
+  if (!revoked) return Fail(revoked.error());
+  return View(std::move(*revoked));
+}
+
+Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string& member_id,
+                                           const std::string& definition_id,
+                                           const std::string& exchange_ref) {
+  if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
+  auto definition = Definition(definition_id);
+  if (!definition) return Fail(definition.error());
+  if (definition->points_cost <= 0) {
+    return Fail(Code::kFailedPrecondition, "coupon_not_exchangeable",
+                "this coupon is not in the rewards catalogue (it has no points price)");
+  }
+  const std::string issue_ref = "exchange:" + exchange_ref;
+  auto existing = coupons_.FindByIssue(member_id, definition_id, issue_ref);
+  if (!existing) return Fail(existing.error());
+  if (*existing) return View(std::move(**existing));
+  // Points first: a member who cannot pay gets no coupon. The two writes are separate
+  // transactions; the coupon insert is retried on code collisions only.
+  auto spent = points_.SpendOnReward(
+      actor, member_id, definition->points_cost,
+      PointsReason{"coupon_exchange", exchange_ref, definition->name_zh, std::nullopt});
+  if (!spent) return Fail(spent.error());
+  for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
+    auto code = NewCode("");
+    if (!code) return Fail(code.error());
+    IssuedCoupon c = NewCoupon(*definition, *code, member_id, clock_.Now(), issue_ref);
+    auto skipped = coupons_.Insert(
+        {c}, NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
+                           "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
+                               std::to_string(definition->points_cost) + "}"));
+    if (!skipped) return Fail(skipped.error());
+    if (skipped->empty()) return View(std::move(c));
+  }
+  return Fail(Code::kInternal, "code_space_exhausted", "could not draw an unused coupon code");
+}
+
+// ---- Checkout -------------------------------------------------------------------------------
+
+Result<CouponQuote> CouponService::Quote(const Actor& actor, const CouponCheckout& checkout) {
+  if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
+  if (auto ok = RequireStore(actor, checkout.store_id); !ok) return Fail(ok.error());
+  return EvaluateAndReserve(checkout);
+}
+
+Result<CouponQuote> CouponService::EvaluateAndReserve(const CouponCheckout& checkout) {
+  const Instant now = clock_.Now();
+  std::vector<RejectedCoupon> early;  // rejected before evaluation
+  std::vector<std::pair<CouponInstance, CouponDefinition>> candidates;
+  std::map<std::string, CouponDefinition> definitions;
+  for (const std::string& raw : checkout.codes) {
+    auto code = NormalizeCouponCode(raw);
+    if (!code) {
+      early.push_back(Reject(raw, CouponRejection::kInvalidCode));
+      continue;
+    }
+    auto found = coupons_.Find(*code);
+    if (!found) return Fail(found.error());
+    if (!*found) {
+      early.push_back(Reject(*code, CouponRejection::kUnknownCode));
+      continue;
+    }
+    if (auto why = StateRejection(**found, checkout.reservation_id, now)) {
+      early.push_back(Reject(*code, *why));
+      continue;
+    }
+    const std::string& definition_id = (*found)->instance.definition_id;
+    if (!definitions.count(definition_id)) {
+      auto definition = Definition(definition_id);
+      if (!definition) return Fail(definition.error());
+      definitions.emplace(definition_id, std::move(*definition));
+    }
+    candidates.emplace_back((*found)->instance, definitions.at(definition_id));
+  }
+  const CouponContext context{checkout.member_id, checkout.store_id, now};
+  // Anything this checkout held from an earlier quote is given back first; what the new
+  // evaluation applies is held again below.
+  if (auto ok = coupons_.Release(checkout.reservation_id); !ok) return Fail(ok.error());
+  while (true) {
+    auto evaluation = EvaluateCoupons(checkout.lines, context, candidates);
+    if (!evaluation) return Fail(evaluation.error());
+    std::vector<std::string> codes;
+    for (const AppliedCoupon& a : evaluation->applied) codes.push_back(a.code);
+    const Instant until = now + options_.reservation_ttl;
+    auto reserved = coupons_.Reserve(codes, checkout.reservation_id, until, now);
+    if (reserved) {
+      CouponQuote quote{std::move(*evaluation), std::nullopt};
+      if (!codes.empty()) quote.reserved_until = until;
+      for (RejectedCoupon& r : early) quote.evaluation.rejected.push_back(std::move(r));
+      std::sort(quote.evaluation.rejected.begin(), quote.evaluation.rejected.end(),
+                [](const RejectedCoupon& a, const RejectedCoupon& b) { return a.code < b.code; });
+      return quote;
+    }
+    // Another checkout took one of them since we looked: leave it out and evaluate again.
+    const std::string* lost = reserved.error().Detail("code");
+    if (!lost) return Fail(reserved.error());
+    early.push_back(Reject(*lost, RejectionOf(reserved.error())));
+    std::erase_if(candidates, [&](const auto& c) { return c.first.code == *lost; });
+  }
+}
+
+Status CouponService::Release(const Actor& actor, const std::string& reservation_id) {
+  if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
+  return coupons_.Release(reservation_id);
+}
+
+Result<std::vector<CouponUse>> CouponService::Uses(const std::vector<IssuedCoupon>& coupons,
+                                                   const std::string& store_zone) {
+  std::vector<CouponUse> uses;
+  for (const IssuedCoupon& coupon : coupons) {
+    auto definition = Definition(coupon.instance.definition_id);
+    if (!definition) return Fail(definition.error());
+    const Instant at = coupon.redeemed_at.value_or(clock_.Now());
+    uses.push_back(CouponUse{
+        coupon.instance.code, definition->id, coupon.discount_minor,
+        CouponCounterTakes(*definition, coupon.redeemed_store_id.value_or(""),
+                           BusinessDate(at, store_zone), coupon.discount_minor),
+        definition->limits.per_member});
+  }
+  return uses;
+}
+
+Status CouponService::Redeem(const Actor& actor, const CouponCheckout& checkout,
+                             const std::vector<AppliedCoupon>& applied,
+                             const std::string& txn_ref) {
+  if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
+  if (auto ok = RequireStore(actor, checkout.store_id); !ok) return Fail(ok.error());
+  const Instant now = clock_.Now();
+  std::vector<IssuedCoupon> redeemed;
+  for (const AppliedCoupon& a : applied) {
+    IssuedCoupon c;
+    c.instance.code = a.code;
+    c.instance.definition_id = a.definition_id;
+    c.discount_minor = a.total_discount_minor;
+    c.redeemed_at = now;
+    c.redeemed_store_id = checkout.store_id;
+    redeemed.push_back(std::move(c));
+  }
+  auto uses = Uses(redeemed, checkout.store_zone);
+  if (!uses) return Fail(uses.error());
+  return coupons_.Redeem(CouponRedemption{checkout.reservation_id, txn_ref, checkout.member_id,
+                                          checkout.store_id, now, std::move(*uses)});
+}
+
+Result<std::vector<std::string>> CouponService::Restore(const Actor& actor,
+                                                        const std::string& txn_ref,
+                                                        const std::string& store_zone) {
+  if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
+  auto redeemed = coupons_.RedeemedBy(txn_ref);
+  if (!redeemed) return Fail(redeemed.error());
+  for (const IssuedCoupon& c : *redeemed) {
+    if (auto ok = RequireStore(actor, c.redeemed_store_id.value_or("")); !ok) {
+      return Fail(ok.error());
+    }
+  }
+  auto uses = Uses(*redeemed, store_zone);
+  if (!uses) return Fail(uses.error());
+  return coupons_.Restore(txn_ref, *uses, clock_.Now());
+}
+
+Result<int> CouponService::ReleaseEndedReservations() {
+  return coupons_.ReleaseEnded(clock_.Now(), 10'000);
 }
 
 }  // namespace loyalty

@@ -95,6 +95,10 @@ class PointsService {
   // Spends points within the program's per-transaction minimum and maximum.
   Result<LedgerChange> Redeem(const Actor& actor, const std::string& member_id, int64_t points,
                               const PointsReason& why);
+  // Spends points on a catalogue reward (a coupon); the reward sets the price, so the
+  // service-desk minimum and maximum do not apply.
+  Result<LedgerChange> SpendOnReward(const Actor& actor, const std::string& member_id,
+                                     int64_t points, const PointsReason& why);
 
   // Applied at once when |points| <= the approval threshold, otherwise pending approval.
   Result<Adjustment> RequestAdjustment(const Actor& actor, const std::string& member_id,
@@ -117,10 +121,14 @@ class PointsService {
   // Validates and saves `program` as the next version; program.version must be the version it
   // replaces (409 program_changed otherwise).
   Result<ProgramConfig> PutProgram(const Actor& actor, const ProgramConfig& program);
+  // The current program, for other use cases (no permission check: they have done theirs).
+  Result<ProgramConfig> Program();
 
  private:
-  Result<ProgramConfig> Program();
   Status RequireMember(const std::string& member_id);
+  Result<LedgerChange> Spend(const Actor& actor, const ProgramConfig& program,
+                             const std::string& member_id, int64_t points, const PointsReason& why,
+                             const char* action);
   LedgerContext Context(const ProgramConfig& program, const Actor& actor,
                         std::optional<std::string> store_id) const;
   AuditEntry Audit(const Actor& actor, std::string action, const std::string& member_id,

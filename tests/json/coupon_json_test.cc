@@ -123,10 +123,10 @@ TEST(CouponDefinitionToJsonTest, HasTheDocumentedShape) {
   for (const char* key :
        {"id", "name_zh", "name_en", "kind", "percent_bp", "cap_minor", "amount_minor", "tiers",
         "free_sku", "buy_qty", "get_qty", "points_multiplier", "scope", "min_spend_minor",
-        "validity", "stacking"}) {
+        "validity", "stacking", "limits", "budget_minor", "points_cost"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  EXPECT_EQ(j.size(), 16u);
+  EXPECT_EQ(j.size(), 19u);
 }
 
 TEST(CouponDefinitionJsonRoundTripTest, EveryKind) {
@@ -260,6 +260,136 @@ TEST(CouponDefinitionFromJsonErrorTest, HostileKeysAreMadeSafeForTheMessage) {
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(*result.error().Detail("field"), "scope.bad??");
   EXPECT_NO_THROW((void)Json(result.error().message).dump());
+}
+
+// ---- Limits, budget and points cost ---------------------------------------------------------
+
+// A definition with every limit, the budget and the points cost away from their defaults.
+CouponDefinition Limited(CouponPeriod period) {
+  CouponDefinition d = OneOfEachKind()[1];  // fixed amount
+  d.limits = CouponLimits{100000, 3, 500, 2000, period};
+  d.budget_minor = 50'000'000;
+  d.points_cost = 800;
+  return d;
+}
+
+TEST(CouponDefinitionToJsonTest, LimitsBudgetAndPointsCostShape) {
+  const Json j = CouponDefinitionToJson(Limited(CouponPeriod::kWeek));
+  EXPECT_EQ(j["limits"], (Json{{"total", 100000},
+                               {"per_member", 3},
+                               {"per_store", 500},
+                               {"per_period", 2000},
+                               {"period", "week"}}));
+  EXPECT_EQ(j["budget_minor"], 50'000'000);
+  EXPECT_EQ(j["points_cost"], 800);
+  // The defaults: no limits, day periods, no budget, not in the catalogue.
+  const Json d = CouponDefinitionToJson(CouponDefinition{});
+  EXPECT_EQ(d["limits"], (Json{{"total", 0},
+                               {"per_member", 0},
+                               {"per_store", 0},
+                               {"per_period", 0},
+                               {"period", "day"}}));
+  EXPECT_EQ(d["budget_minor"], 0);
+  EXPECT_EQ(d["points_cost"], 0);
+}
+
+TEST(CouponDefinitionJsonRoundTripTest, LimitsBudgetAndPointsCost) {
+  for (CouponPeriod period : {CouponPeriod::kDay, CouponPeriod::kWeek, CouponPeriod::kMonth}) {
+    const CouponDefinition d = Limited(period);
+    const Json client = ClientJson(d);
+    auto back = CouponDefinitionFromJson(client);
+    ASSERT_TRUE(back.has_value()) << back.error().message << " for " << client.dump();
+    EXPECT_EQ(back->limits.total, 100000);
+    EXPECT_EQ(back->limits.per_member, 3);
+    EXPECT_EQ(back->limits.per_store, 500);
+    EXPECT_EQ(back->limits.per_period, 2000);
+    EXPECT_EQ(back->limits.period, period);
+    EXPECT_EQ(back->budget_minor, 50'000'000);
+    EXPECT_EQ(back->points_cost, 800);
+    back->id = d.id;
+    EXPECT_EQ(CouponDefinitionToJson(*back), CouponDefinitionToJson(d)) << client.dump();
+  }
+}
+
+TEST(CouponDefinitionFromJsonTest, MissingLimitFieldsKeepTheirDefaults) {
+  auto d = CouponDefinitionFromJson({{"limits", {{"per_period", 7}, {"period", "month"}}}});
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->limits.total, 0);
+  EXPECT_EQ(d->limits.per_member, 0);
+  EXPECT_EQ(d->limits.per_store, 0);
+  EXPECT_EQ(d->limits.per_period, 7);
+  EXPECT_EQ(d->limits.period, CouponPeriod::kMonth);
+  auto empty = CouponDefinitionFromJson({{"limits", Json::object()}});
+  ASSERT_TRUE(empty.has_value()) << empty.error().message;
+  EXPECT_EQ(empty->limits.period, CouponPeriod::kDay);
+  EXPECT_EQ(empty->limits.total, 0);
+}
+
+TEST(CouponDefinitionFromJsonTest, OutOfRangeLimitsAreMappedAndLeftToValidation) {
+  // The codec only maps (well-typed values come back as they are); ValidateCouponDefinition
+  // refuses them.
+  Json doc = ClientJson(Limited(CouponPeriod::kDay));
+  doc["limits"]["per_store"] = -5;
+  doc["points_cost"] = int64_t{100'000'001};
+  auto d = CouponDefinitionFromJson(doc);
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->limits.per_store, -5);
+  EXPECT_EQ(d->points_cost, 100'000'001);
+  d->id = "cpn-1";
+  auto s = ValidateCouponDefinition(*d);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(*s.error().Detail("field"), "limits.per_store");
+}
+
+TEST(CouponDefinitionFromJsonErrorTest, UnknownKeyInLimits) {
+  Json doc = ClientJson(Limited(CouponPeriod::kDay));
+  doc["limits"]["per_day"] = 5;
+  const std::string message = ExpectRefused(doc, "limits.per_day");
+  EXPECT_TRUE(Contains(message, "is not a known field")) << message;
+  EXPECT_TRUE(Contains(message, "total, per_member, per_store, per_period, period")) << message;
+  ExpectRefused({{"limits", {{"Total", 1}}}}, "limits.Total");
+  ExpectRefused({{"limits", {{"budget_minor", 1}}}}, "limits.budget_minor");
+  // An unknown key is reported before a bad value of a known one.
+  ExpectRefused({{"limits", {{"period", "year"}, {"perstore", 1}}}}, "limits.perstore");
+}
+
+TEST(CouponDefinitionFromJsonErrorTest, UnknownPeriodListsTheAllowedNames) {
+  const std::string message = ExpectRefused({{"limits", {{"period", "year"}}}}, "limits.period");
+  EXPECT_TRUE(Contains(message, "day, week, month")) << message;
+  for (const char* bad : {"Day", "WEEK", "", "daily", "weekly", "months"}) {
+    ExpectRefused({{"limits", {{"period", bad}}}}, "limits.period");
+  }
+}
+
+TEST(CouponDefinitionFromJsonErrorTest, LimitsWrongTypes) {
+  ExpectRefused({{"limits", 5}}, "limits");
+  ExpectRefused({{"limits", nullptr}}, "limits");
+  ExpectRefused({{"limits", Json::array()}}, "limits");
+  ExpectRefused({{"limits", "none"}}, "limits");
+  for (const char* key : {"total", "per_member", "per_store", "per_period"}) {
+    const std::string field = std::string("limits.") + key;
+    EXPECT_TRUE(Contains(ExpectRefused({{"limits", {{key, "10"}}}}, field), "must be an integer"));
+    ExpectRefused({{"limits", {{key, 1.5}}}}, field);
+    ExpectRefused({{"limits", {{key, 10.0}}}}, field);
+    ExpectRefused({{"limits", {{key, nullptr}}}}, field);
+    ExpectRefused({{"limits", {{key, true}}}}, field);
+    ExpectRefused({{"limits", {{key, uint64_t{1} << 63}}}}, field);
+  }
+  ExpectRefused({{"limits", {{"period", 1}}}}, "limits.period");
+  ExpectRefused({{"limits", {{"period", nullptr}}}}, "limits.period");
+  ExpectRefused({{"limits", {{"period", Json::array({"day"})}}}}, "limits.period");
+}
+
+TEST(CouponDefinitionFromJsonErrorTest, BudgetAndPointsCostWrongTypes) {
+  for (const char* key : {"budget_minor", "points_cost"}) {
+    EXPECT_TRUE(Contains(ExpectRefused({{key, "100"}}, key), "must be an integer"));
+    ExpectRefused({{key, 2.5}}, key);
+    ExpectRefused({{key, 100.0}}, key);
+    ExpectRefused({{key, nullptr}}, key);
+    ExpectRefused({{key, false}}, key);
+    ExpectRefused({{key, Json::object()}}, key);
+    ExpectRefused({{key, uint64_t{1} << 63}}, key);
+  }
 }
 
 // ---- Never throws ---------------------------------------------------------------------------

@@ -17,7 +17,8 @@ constexpr Permission kPermissions[] = {
     Permission::kMembersRead,  Permission::kMembersWrite,  Permission::kMembersExport,
     Permission::kMembersErase, Permission::kStaffManage,   Permission::kAuditRead,
     Permission::kPointsRedeem, Permission::kPointsAdjust,  Permission::kProgramRead,
-    Permission::kProgramWrite, Permission::kReportsRead,   Permission::kCouponsManage};
+    Permission::kProgramWrite, Permission::kReportsRead,   Permission::kCouponsManage,
+    Permission::kCheckout};
 
 const char* PermissionName(Permission p) {
   switch (p) {
@@ -45,6 +46,8 @@ const char* PermissionName(Permission p) {
       return "reports.read";
     case Permission::kCouponsManage:
       return "coupons.manage";
+    case Permission::kCheckout:
+      return "checkout";
   }
   return "?";
 }
@@ -61,10 +64,11 @@ const std::vector<RoleRow>& RoleTable() {
        {Permission::kMembersRead, Permission::kProgramRead, Permission::kCouponsManage}},
       {Role::kStoreManager,
        {Permission::kMembersRead, Permission::kMembersWrite, Permission::kAuditRead,
-        Permission::kPointsRedeem, Permission::kPointsAdjust, Permission::kProgramRead}},
+        Permission::kPointsRedeem, Permission::kPointsAdjust, Permission::kProgramRead,
+        Permission::kCheckout}},
       {Role::kCashier,
        {Permission::kMembersRead, Permission::kMembersWrite, Permission::kPointsRedeem,
-        Permission::kProgramRead}},
+        Permission::kProgramRead, Permission::kCheckout}},
       {Role::kAuditor,
        {Permission::kMembersRead, Permission::kAuditRead, Permission::kProgramRead,
         Permission::kReportsRead}},

@@ -1,0 +1,132 @@
+// Bulk issuance jobs in MariaDB; a job is leased to one worker at a time.
+#include "loyalty/mysql/mysql_coupon_issue_jobs.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "loyalty/mysql/mysql_audit_log.h"
+#include "loyalty/mysql/sql_values.h"
+
+namespace loyalty {
+namespace {
+
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+constexpr char kColumns[] =
+    "job_id, definition_id, requested, issued, state, prefix, created_at, created_by, "
+    "finished_at, error";
+
+IssueJobState ParseState(const std::string& s) {
+  for (IssueJobState state : {IssueJobState::kQueued, IssueJobState::kRunning,
+                              IssueJobState::kDone, IssueJobState::kFailed}) {
+    if (s == IssueJobStateName(state)) return state;
+  }
+  return IssueJobState::kFailed;
+}
+
+IssueJob ReadJob(sql::ResultSet& rs) {
+  IssueJob j;
+  j.job_id = rs.getString("job_id");
+  j.definition_id = rs.getString("definition_id");
+  j.requested = rs.getInt64("requested");
+  j.issued = rs.getInt64("issued");
+  j.state = ParseState(rs.getString("state"));
+  j.prefix = rs.getString("prefix");
+  j.created_at = FromSqlTime(rs.getString("created_at"));
+  j.created_by = rs.getString("created_by");
+  j.finished_at = GetOptionalTime(rs, "finished_at");
+  j.error = rs.getString("error");
+  return j;
+}
+
+}  // namespace
+
+Status MysqlCouponIssueJobs::Create(const IssueJob& job, const AuditEntry& audit) {
+  return pool_.Transaction([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "INSERT INTO coupon_issue_jobs (job_id, definition_id, requested, issued, state, prefix, "
+        "created_at, created_by) VALUES (?,?,?,0,'queued',?,?,?)"));
+    s->setString(1, job.job_id);
+    s->setString(2, job.definition_id);
+    s->setInt64(3, job.requested);
+    s->setString(4, job.prefix);
+    s->setString(5, ToSqlTime(job.created_at));
+    s->setString(6, job.created_by.substr(0, 24));
+    s->execute();
+    InsertAudit(c, audit);
+    return {};
+  });
+}
+
+Result<std::optional<IssueJob>> MysqlCouponIssueJobs::Find(const std::string& job_id) {
+  std::optional<IssueJob> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(std::string("SELECT ") + kColumns +
+                                   " FROM coupon_issue_jobs WHERE job_id = ?"));
+    s->setString(1, job_id);
+    Rows rs(s->executeQuery());
+    if (rs->next()) out = ReadJob(*rs);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<std::optional<IssueJob>> MysqlCouponIssueJobs::Claim(Instant now, Instant lease_until) {
+  std::optional<IssueJob> out;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    out.reset();
+    Statement s(c.prepareStatement(
+        std::string("SELECT ") + kColumns +
+        " FROM coupon_issue_jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < ?)"
+        " ORDER BY created_at, job_id LIMIT 1 FOR UPDATE"));
+    s->setString(1, ToSqlTime(now));
+    Rows rs(s->executeQuery());
+    if (!rs->next()) return {};
+    out = ReadJob(*rs);
+    Statement u(c.prepareStatement(
+        "UPDATE coupon_issue_jobs SET state = 'running', lease_until = ? WHERE job_id = ?"));
+    u->setString(1, ToSqlTime(lease_until));
+    u->setString(2, out->job_id);
+    u->execute();
+    out->state = IssueJobState::kRunning;
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Status MysqlCouponIssueJobs::Progress(const std::string& job_id, int64_t issued,
+                                      Instant lease_until) {
+  return pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "UPDATE coupon_issue_jobs SET issued = GREATEST(issued, ?), lease_until = ? "
+        "WHERE job_id = ?"));
+    s->setInt64(1, issued);
+    s->setString(2, ToSqlTime(lease_until));
+    s->setString(3, job_id);
+    s->execute();
+    return {};
+  });
+}
+
+Status MysqlCouponIssueJobs::Finish(const std::string& job_id, IssueJobState state,
+                                    const std::string& error, Instant at) {
+  return pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "UPDATE coupon_issue_jobs SET state = ?, error = ?, finished_at = ?, lease_until = NULL "
+        "WHERE job_id = ?"));
+    s->setString(1, IssueJobStateName(state));
+    s->setString(2, error.substr(0, 500));
+    s->setString(3, ToSqlTime(at));
+    s->setString(4, job_id);
+    s->execute();
+    return {};
+  });
+}
+
+}  // namespace loyalty

@@ -1,0 +1,513 @@
+// Issued coupons in MariaDB: row locks on the coupons themselves, guarded per-member counts and
+// bucketed limit counters, all in the redemption's one transaction.
+#include "loyalty/mysql/mysql_coupon_repository.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "loyalty/mysql/mysql_audit_log.h"
+#include "loyalty/mysql/sql_values.h"
+
+namespace loyalty {
+namespace {
+
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+constexpr char kColumns[] =
+    "code, definition_id, member_id, issue_ref, status, issued_at, valid_from, valid_until, "
+    "reservation_id, reserved_until, redeemed_txn, redeemed_at, redeemed_store_id, "
+    "redeemed_member_id, discount_minor, restored_at, revoked_at, revoke_reason";
+
+IssuedCoupon ReadCoupon(sql::ResultSet& rs) {
+  IssuedCoupon c;
+  c.instance.code = rs.getString("code");
+  c.instance.definition_id = rs.getString("definition_id");
+  c.instance.member_id = GetOptional(rs, "member_id");
+  c.instance.issued_at = FromSqlTime(rs.getString("issued_at"));
+  c.instance.valid_from = GetOptionalTime(rs, "valid_from");
+  c.instance.valid_until = GetOptionalTime(rs, "valid_until");
+  c.issue_ref = rs.getString("issue_ref");
+  c.status = ParseCouponStatus(rs.getString("status")).value_or(CouponStatus::kRevoked);
+  c.reservation_id = GetOptional(rs, "reservation_id");
+  c.reserved_until = GetOptionalTime(rs, "reserved_until");
+  c.redeemed_txn = GetOptional(rs, "redeemed_txn");
+  c.redeemed_at = GetOptionalTime(rs, "redeemed_at");
+  c.redeemed_store_id = GetOptional(rs, "redeemed_store_id");
+  c.redeemed_member_id = GetOptional(rs, "redeemed_member_id");
+  c.discount_minor = rs.getInt64("discount_minor");
+  c.restored_at = GetOptionalTime(rs, "restored_at");
+  c.revoked_at = GetOptionalTime(rs, "revoked_at");
+  c.revoke_reason = rs.getString("revoke_reason");
+  return c;
+}
+
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+// Locks the named coupons in code order (so two transactions never wait on each other in
+// opposite orders) and returns them by code.
+std::map<std::string, IssuedCoupon> LockCoupons(sql::Connection& c,
+                                                const std::vector<std::string>& codes) {
+  std::set<std::string> sorted(codes.begin(), codes.end());
+  std::map<std::string, IssuedCoupon> out;
+  if (sorted.empty()) return out;
+  Statement s(c.prepareStatement(std::string("SELECT ") + kColumns +
+                                 " FROM coupons WHERE code IN (" + Placeholders(sorted.size()) +
+                                 ") ORDER BY code FOR UPDATE"));
+  int i = 1;
+  for (const auto& code : sorted) s->setString(i++, code);
+  Rows rs(s->executeQuery());
+  while (rs->next()) {
+    IssuedCoupon coupon = ReadCoupon(*rs);
+    out.emplace(coupon.instance.code, std::move(coupon));
+  }
+  return out;
+}
+
+tl::unexpected<Error> NotFound(const std::string& code) {
+  Error e{Code::kNotFound, "coupon_not_found", "no coupon with code " + code, {}};
+  e.With("code", code);
+  return tl::unexpected<Error>(std::move(e));
+}
+
+tl::unexpected<Error> LimitReached(const std::string& code, const std::string& limit) {
+  Error e{Code::kFailedPrecondition, "coupon_limit_reached",
+          "coupon " + code + " cannot be used: the offer's " + limit + " limit is reached", {}};
+  e.With("code", code);
+  e.With("limit", limit);
+  return tl::unexpected<Error>(std::move(e));
+}
+
+// "store:S1" -> "per_store"; the name a cashier and the API documentation use.
+std::string LimitName(const std::string& scope) {
+  if (scope.starts_with("store:")) return "per_store";
+  if (scope.starts_with("period:")) return "per_period";
+  return scope;  // "total", "budget"
+}
+
+// Takes `take.amount` from the scope's buckets, starting at the code's home bucket; false when
+// the buckets together do not have that much room (the caller rolls back).
+bool TakeFromBuckets(sql::Connection& c, const std::string& definition_id, const std::string& code,
+                     const CounterTake& take) {
+  int64_t remaining = take.amount;
+  const int home = HomeBucket(code, take.buckets);
+  for (int step = 0; step < take.buckets && remaining > 0; ++step) {
+    const int bucket = (home + step) % take.buckets;
+    {
+      Statement s(c.prepareStatement(
+          "INSERT IGNORE INTO coupon_counters (definition_id, scope, bucket, cap, used) "
+          "VALUES (?,?,?,?,0)"));
+      s->setString(1, definition_id);
+      s->setString(2, take.scope);
+      s->setInt(3, bucket);
+      s->setInt64(4, BucketCap(take, bucket));
+      s->execute();
+    }
+    int64_t room = 0;
+    {
+      Statement s(c.prepareStatement(
+          "SELECT cap - used FROM coupon_counters WHERE definition_id = ? AND scope = ? AND "
+          "bucket = ? FOR UPDATE"));
+      s->setString(1, definition_id);
+      s->setString(2, take.scope);
+      s->setInt(3, bucket);
+      Rows rs(s->executeQuery());
+      if (rs->next()) room = rs->getInt64(1);
+    }
+    const int64_t taken = std::min(room, remaining);
+    if (taken <= 0) continue;
+    Statement s(c.prepareStatement(
+        "UPDATE coupon_counters SET used = used + ? WHERE definition_id = ? AND scope = ? AND "
+        "bucket = ?"));
+    s->setInt64(1, taken);
+    s->setString(2, definition_id);
+    s->setString(3, take.scope);
+    s->setInt(4, bucket);
+    s->execute();
+    remaining -= taken;
+  }
+  return remaining == 0;
+}
+
+// Gives `take.amount` back, from the home bucket onwards (which bucket held it does not matter:
+// only the sum over the buckets is a limit).
+void ReturnToBuckets(sql::Connection& c, const std::string& definition_id, const std::string& code,
+                     const CounterTake& take) {
+  int64_t remaining = take.amount;
+  const int home = HomeBucket(code, take.buckets);
+  for (int step = 0; step < take.buckets && remaining > 0; ++step) {
+    const int bucket = (home + step) % take.buckets;
+    int64_t used = 0;
+    {
+      Statement s(c.prepareStatement(
+          "SELECT used FROM coupon_counters WHERE definition_id = ? AND scope = ? AND bucket = ? "
+          "FOR UPDATE"));
+      s->setString(1, definition_id);
+      s->setString(2, take.scope);
+      s->setInt(3, bucket);
+      Rows rs(s->executeQuery());
+      if (rs->next()) used = rs->getInt64(1);
+    }
+    const int64_t given = std::min(used, remaining);
+    if (given <= 0) continue;
+    Statement s(c.prepareStatement(
+        "UPDATE coupon_counters SET used = used - ? WHERE definition_id = ? AND scope = ? AND "
+        "bucket = ?"));
+    s->setInt64(1, given);
+    s->setString(2, definition_id);
+    s->setString(3, take.scope);
+    s->setInt(4, bucket);
+    s->execute();
+    remaining -= given;
+  }
+}
+
+// One more redemption by the member, unless that passes `limit`.
+bool TakeMemberCount(sql::Connection& c, const std::string& member_id,
+                     const std::string& definition_id, int64_t limit) {
+  {
+    Statement s(c.prepareStatement(
+        "INSERT IGNORE INTO coupon_member_counters (member_id, definition_id, used) "
+        "VALUES (?,?,0)"));
+    s->setString(1, member_id);
+    s->setString(2, definition_id);
+    s->execute();
+  }
+  Statement s(c.prepareStatement(
+      "UPDATE coupon_member_counters SET used = used + 1 "
+      "WHERE member_id = ? AND definition_id = ? AND used < ?"));
+  s->setString(1, member_id);
+  s->setString(2, definition_id);
+  s->setInt64(3, limit);
+  return s->executeUpdate() == 1;
+}
+
+void ReturnMemberCount(sql::Connection& c, const std::string& member_id,
+                       const std::string& definition_id) {
+  Statement s(c.prepareStatement(
+      "UPDATE coupon_member_counters SET used = used - 1 "
+      "WHERE member_id = ? AND definition_id = ? AND used > 0"));
+  s->setString(1, member_id);
+  s->setString(2, definition_id);
+  s->execute();
+}
+
+void ReleaseHeld(sql::Connection& c, const std::string& reservation_id) {
+  Statement s(c.prepareStatement(
+      "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
+      "WHERE reservation_id = ? AND status = 'reserved'"));
+  s->setString(1, reservation_id);
+  s->execute();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> MysqlCouponRepository::Insert(
+    const std::vector<IssuedCoupon>& coupons, const std::optional<AuditEntry>& audit) {
+  std::vector<std::string> skipped;
+  if (coupons.empty()) return skipped;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    skipped.clear();
+    {
+      std::string sql =
+          "INSERT IGNORE INTO coupons (code, definition_id, member_id, issue_ref, status, "
+          "issued_at, valid_from, valid_until) VALUES ";
+      for (size_t i = 0; i < coupons.size(); ++i) sql += i ? ",(?,?,?,?,'issued',?,?,?)" : "(?,?,?,?,'issued',?,?,?)";
+      Statement s(c.prepareStatement(sql));
+      int p = 1;
+      for (const IssuedCoupon& coupon : coupons) {
+        const CouponInstance& in = coupon.instance;
+        s->setString(p++, in.code);
+        s->setString(p++, in.definition_id);
+        BindOptional(*s, p++, in.member_id);
+        s->setString(p++, coupon.issue_ref);
+        s->setString(p++, ToSqlTime(in.issued_at));
+        BindOptionalTime(*s, p++, in.valid_from);
+        BindOptionalTime(*s, p++, in.valid_until);
+      }
+      const bool all_new = s->executeUpdate() == static_cast<int>(coupons.size());
+      if (audit) InsertAudit(c, *audit);
+      if (all_new) return {};
+    }
+    // Some rows were ignored: a code that exists (drawn twice) or a member who already has a
+    // coupon from this issue. The rows that are ours have our issue_ref and member.
+    std::vector<std::string> codes;
+    for (const IssuedCoupon& coupon : coupons) codes.push_back(coupon.instance.code);
+    Statement s(c.prepareStatement("SELECT code, member_id, issue_ref FROM coupons WHERE code IN (" +
+                                   Placeholders(codes.size()) + ")"));
+    for (size_t i = 0; i < codes.size(); ++i) s->setString(static_cast<int>(i + 1), codes[i]);
+    Rows rs(s->executeQuery());
+    std::map<std::string, std::pair<std::optional<std::string>, std::string>> found;
+    while (rs->next()) {
+      found[rs->getString("code")] = {GetOptional(*rs, "member_id"), rs->getString("issue_ref")};
+    }
+    for (const IssuedCoupon& coupon : coupons) {
+      auto it = found.find(coupon.instance.code);
+      if (it == found.end() || it->second.first != coupon.instance.member_id ||
+          it->second.second != coupon.issue_ref) {
+        skipped.push_back(coupon.instance.code);
+      }
+    }
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return skipped;
+}
+
+Result<std::optional<IssuedCoupon>> MysqlCouponRepository::Find(const std::string& code) {
+  std::optional<IssuedCoupon> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(
+        c.prepareStatement(std::string("SELECT ") + kColumns + " FROM coupons WHERE code = ?"));
+    s->setString(1, code);
+    Rows rs(s->executeQuery());
+    if (rs->next()) out = ReadCoupon(*rs);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<std::optional<IssuedCoupon>> MysqlCouponRepository::FindByIssue(
+    const std::string& member_id, const std::string& definition_id, const std::string& issue_ref) {
+  std::optional<IssuedCoupon> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        std::string("SELECT ") + kColumns +
+        " FROM coupons WHERE member_id = ? AND definition_id = ? AND issue_ref = ?"));
+    s->setString(1, member_id);
+    s->setString(2, definition_id);
+    s->setString(3, issue_ref);
+    Rows rs(s->executeQuery());
+    if (rs->next()) out = ReadCoupon(*rs);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<CouponPage> MysqlCouponRepository::Page(const char* column, const std::string& value,
+                                               const std::string& after_code, int limit) {
+  CouponPage page;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(std::string("SELECT ") + kColumns + " FROM coupons WHERE " +
+                                   column + " = ? AND code > ? ORDER BY code LIMIT ?"));
+    s->setString(1, value);
+    s->setString(2, after_code);
+    s->setInt(3, limit + 1);
+    Rows rs(s->executeQuery());
+    while (rs->next()) page.coupons.push_back(ReadCoupon(*rs));
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  if (static_cast<int>(page.coupons.size()) > limit) {
+    page.coupons.pop_back();
+    page.next_cursor = page.coupons.back().instance.code;
+  }
+  return page;
+}
+
+Result<CouponPage> MysqlCouponRepository::ForMember(const std::string& member_id,
+                                                    const std::string& after_code, int limit) {
+  return Page("member_id", member_id, after_code, limit);
+}
+
+Result<CouponPage> MysqlCouponRepository::ForIssueRef(const std::string& issue_ref,
+                                                      const std::string& after_code, int limit) {
+  return Page("issue_ref", issue_ref, after_code, limit);
+}
+
+Result<int64_t> MysqlCouponRepository::CountByIssueRef(const std::string& issue_ref) {
+  int64_t count = 0;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement("SELECT COUNT(*) FROM coupons WHERE issue_ref = ?"));
+    s->setString(1, issue_ref);
+    Rows rs(s->executeQuery());
+    if (rs->next()) count = rs->getInt64(1);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return count;
+}
+
+Status MysqlCouponRepository::Reserve(const std::vector<std::string>& codes,
+                                      const std::string& reservation_id, Instant until,
+                                      Instant now) {
+  if (codes.empty()) return {};
+  return pool_.Transaction([&](sql::Connection& c) -> Status {
+    auto locked = LockCoupons(c, codes);
+    for (const auto& code : codes) {
+      auto it = locked.find(code);
+      if (it == locked.end()) return NotFound(code);
+      if (!Reservable(it->second, reservation_id, now)) {
+        if (auto why = CheckRedeemable(it->second, std::nullopt, now); !why) return Fail(why.error());
+        return Fail(Code::kFailedPrecondition, "coupon_unavailable",
+                    "coupon " + code + " cannot be reserved now");
+      }
+    }
+    Statement s(c.prepareStatement(
+        "UPDATE coupons SET status = 'reserved', reservation_id = ?, reserved_until = ? "
+        "WHERE code IN (" + Placeholders(locked.size()) + ")"));
+    s->setString(1, reservation_id);
+    s->setString(2, ToSqlTime(until));
+    int i = 3;
+    for (const auto& [code, coupon] : locked) s->setString(i++, code);
+    s->execute();
+    return {};
+  });
+}
+
+Status MysqlCouponRepository::Release(const std::string& reservation_id) {
+  return pool_.Run([&](sql::Connection& c) -> Status {
+    ReleaseHeld(c, reservation_id);
+    return {};
+  });
+}
+
+Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
+  return pool_.Transaction([&](sql::Connection& c) -> Status {
+    std::vector<std::string> codes;
+    for (const CouponUse& use : r.uses) codes.push_back(use.code);
+    auto locked = LockCoupons(c, codes);
+    std::set<std::string> done;
+    for (const CouponUse& use : r.uses) {
+      if (!done.insert(use.code).second) continue;  // listed twice: one coupon, one use
+      auto it = locked.find(use.code);
+      if (it == locked.end()) return NotFound(use.code);
+      const IssuedCoupon& coupon = it->second;
+      if (coupon.status == CouponStatus::kRedeemed && coupon.redeemed_txn == r.txn_ref) {
+        continue;  // a replay of this sale: counted the first time
+      }
+      if (auto ok = CheckRedeemable(coupon, r.reservation_id, r.at); !ok) return Fail(ok.error());
+      if (r.member_id && use.per_member_limit > 0 &&
+          !TakeMemberCount(c, *r.member_id, use.definition_id, use.per_member_limit)) {
+        return LimitReached(use.code, "per_member");
+      }
+      for (const CounterTake& take : use.takes) {
+        if (!TakeFromBuckets(c, use.definition_id, use.code, take)) {
+          return LimitReached(use.code, LimitName(take.scope));
+        }
+      }
+      Statement s(c.prepareStatement(
+          "UPDATE coupons SET status = 'redeemed', reservation_id = NULL, reserved_until = NULL, "
+          "redeemed_txn = ?, redeemed_at = ?, redeemed_store_id = ?, redeemed_member_id = ?, "
+          "discount_minor = ? WHERE code = ?"));
+      s->setString(1, r.txn_ref);
+      s->setString(2, ToSqlTime(r.at));
+      s->setString(3, r.store_id);
+      BindOptional(*s, 4, r.member_id);
+      s->setInt64(5, use.discount_minor);
+      s->setString(6, use.code);
+      s->execute();
+    }
+    // Whatever else the quote held goes back to the wallets.
+    if (r.reservation_id) ReleaseHeld(c, *r.reservation_id);
+    return {};
+  });
+}
+
+Result<std::vector<IssuedCoupon>> MysqlCouponRepository::RedeemedBy(const std::string& txn_ref) {
+  std::vector<IssuedCoupon> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(std::string("SELECT ") + kColumns +
+                                   " FROM coupons WHERE redeemed_txn = ? AND status = 'redeemed' "
+                                   "ORDER BY code"));
+    s->setString(1, txn_ref);
+    Rows rs(s->executeQuery());
+    while (rs->next()) out.push_back(ReadCoupon(*rs));
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<std::vector<std::string>> MysqlCouponRepository::Restore(const std::string& txn_ref,
+                                                                const std::vector<CouponUse>& uses,
+                                                                Instant at) {
+  std::vector<std::string> restored;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    restored.clear();
+    std::vector<std::string> codes;
+    for (const CouponUse& use : uses) codes.push_back(use.code);
+    auto locked = LockCoupons(c, codes);
+    for (const CouponUse& use : uses) {
+      auto it = locked.find(use.code);
+      if (it == locked.end()) continue;
+      const IssuedCoupon& coupon = it->second;
+      if (coupon.status != CouponStatus::kRedeemed || coupon.redeemed_txn != txn_ref) continue;
+      if (coupon.redeemed_member_id && use.per_member_limit > 0) {
+        ReturnMemberCount(c, *coupon.redeemed_member_id, use.definition_id);
+      }
+      for (const CounterTake& take : use.takes) ReturnToBuckets(c, use.definition_id, use.code, take);
+      Statement s(c.prepareStatement(
+          "UPDATE coupons SET status = 'issued', redeemed_txn = NULL, redeemed_at = NULL, "
+          "redeemed_store_id = NULL, redeemed_member_id = NULL, discount_minor = 0, "
+          "restored_at = ? WHERE code = ?"));
+      s->setString(1, ToSqlTime(at));
+      s->setString(2, use.code);
+      s->execute();
+      restored.push_back(use.code);
+    }
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return restored;
+}
+
+Result<IssuedCoupon> MysqlCouponRepository::Revoke(const std::string& code,
+                                                   const std::string& reason,
+                                                   const AuditEntry& audit) {
+  IssuedCoupon out;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    auto locked = LockCoupons(c, {code});
+    auto it = locked.find(code);
+    if (it == locked.end()) return NotFound(code);
+    out = it->second;
+    if (out.status == CouponStatus::kRedeemed || out.status == CouponStatus::kRevoked) {
+      if (auto why = CheckRedeemable(out, std::nullopt, audit.at); !why) return Fail(why.error());
+    }
+    Statement s(c.prepareStatement(
+        "UPDATE coupons SET status = 'revoked', reservation_id = NULL, reserved_until = NULL, "
+        "revoked_at = ?, revoke_reason = ? WHERE code = ?"));
+    s->setString(1, ToSqlTime(audit.at));
+    s->setString(2, reason);
+    s->setString(3, code);
+    s->execute();
+    InsertAudit(c, audit);
+    out.status = CouponStatus::kRevoked;
+    out.reservation_id.reset();
+    out.reserved_until.reset();
+    out.revoked_at = audit.at;
+    out.revoke_reason = reason;
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<int> MysqlCouponRepository::ReleaseEnded(Instant now, int limit) {
+  int released = 0;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
+        "WHERE status = 'reserved' AND reserved_until <= ? LIMIT ?"));
+    s->setString(1, ToSqlTime(now));
+    s->setInt(2, limit);
+    released = s->executeUpdate();
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return released;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,41 @@
+// MariaDB adapter for CouponRepository.
+#pragma once
+
+#include "loyalty/domain/ports/coupon_repository.h"
+#include "loyalty/mysql/mysql_pool.h"
+
+namespace loyalty {
+
+class MysqlCouponRepository final : public CouponRepository {
+ public:
+  explicit MysqlCouponRepository(MysqlPool& pool) : pool_(pool) {}
+  Result<std::vector<std::string>> Insert(const std::vector<IssuedCoupon>& coupons,
+                                          const std::optional<AuditEntry>& audit) override;
+  Result<std::optional<IssuedCoupon>> FindByIssue(const std::string& member_id,
+                                                  const std::string& definition_id,
+                                                  const std::string& issue_ref) override;
+  Result<std::optional<IssuedCoupon>> Find(const std::string& code) override;
+  Result<CouponPage> ForMember(const std::string& member_id, const std::string& after_code,
+                               int limit) override;
+  Result<CouponPage> ForIssueRef(const std::string& issue_ref, const std::string& after_code,
+                                 int limit) override;
+  Result<int64_t> CountByIssueRef(const std::string& issue_ref) override;
+  Status Reserve(const std::vector<std::string>& codes, const std::string& reservation_id,
+                 Instant until, Instant now) override;
+  Status Release(const std::string& reservation_id) override;
+  Status Redeem(const CouponRedemption& redemption) override;
+  Result<std::vector<IssuedCoupon>> RedeemedBy(const std::string& txn_ref) override;
+  Result<std::vector<std::string>> Restore(const std::string& txn_ref,
+                                           const std::vector<CouponUse>& uses,
+                                           Instant at) override;
+  Result<IssuedCoupon> Revoke(const std::string& code, const std::string& reason,
+                              const AuditEntry& audit) override;
+  Result<int> ReleaseEnded(Instant now, int limit) override;
+
+ private:
+  Result<CouponPage> Page(const char* column, const std::string& value,
+                          const std::string& after_code, int limit);
+  MysqlPool& pool_;
+};
+
+}  // namespace loyalty
