@@ -45,6 +45,7 @@ HttpResponse Problem(const Error& error, const std::string& request_id) {
   HttpResponse r = Problem(HttpStatusFor(error.code), error.slug, error.message, request_id);
   auto body = nlohmann::json::parse(r.body);
   for (const auto& [key, value] : error.details) {
+    if (body.contains(key)) continue;  // a detail never hides type, status, code, ...
     body[key] = value;
     if (key == "retry_after") r.headers.emplace_back("Retry-After", value);
   }

@@ -16,12 +16,13 @@ std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
+// Path parameters arrive percent-encoded ("%20" for a space in a typed coupon code).
 bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
              std::map<std::string, std::string>* params) {
   if (pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i].starts_with(':')) {
-      if (params) (*params)[pattern[i].substr(1)] = path[i];
+      if (params) (*params)[pattern[i].substr(1)] = PercentDecode(path[i]);
     } else if (pattern[i] != path[i]) {
       return false;
     }
@@ -30,6 +31,20 @@ bool Matches(const std::vector<std::string>& pattern, const std::vector<std::str
 }
 
 }  // namespace
+
+std::string PercentDecode(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
   auto segments = Split(pattern);

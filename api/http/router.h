@@ -11,6 +11,9 @@ namespace loyalty::api {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
 
+// "%20" -> " "; a '%' not followed by two hex digits is kept as it is.
+std::string PercentDecode(const std::string& in);
+
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler);

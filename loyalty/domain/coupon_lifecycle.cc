@@ -79,7 +79,7 @@ Status CheckRedeemable(const IssuedCoupon &coupon, const std::optional<std::stri
                        Instant at) {
   auto fail = [&](Code code, const char *slug, const std::string &message) {
     Error e{code, slug, "coupon " + coupon.instance.code + " " + message, {}};
-    e.With("code", coupon.instance.code);
+    e.With("coupon_code", coupon.instance.code);
     return tl::unexpected<Error>(std::move(e));
   };
   switch (WalletState(coupon, at)) {

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "loyalty/mysql/mysql_audit_log.h"
+#include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/sql_values.h"
 
 namespace loyalty {
@@ -76,14 +77,14 @@ std::map<std::string, IssuedCoupon> LockCoupons(sql::Connection& c,
 
 tl::unexpected<Error> NotFound(const std::string& code) {
   Error e{Code::kNotFound, "coupon_not_found", "no coupon with code " + code, {}};
-  e.With("code", code);
+  e.With("coupon_code", code);
   return tl::unexpected<Error>(std::move(e));
 }
 
 tl::unexpected<Error> LimitReached(const std::string& code, const std::string& limit) {
   Error e{Code::kFailedPrecondition, "coupon_limit_reached",
           "coupon " + code + " cannot be used: the offer's " + limit + " limit is reached", {}};
-  e.With("code", code);
+  e.With("coupon_code", code);
   e.With("limit", limit);
   return tl::unexpected<Error>(std::move(e));
 }
@@ -95,90 +96,94 @@ std::string LimitName(const std::string& scope) {
   return scope;  // "total", "budget"
 }
 
-// Takes `take.amount` from the scope's buckets, starting at the code's home bucket; false when
-// the buckets together do not have that much room (the caller rolls back).
-bool TakeFromBuckets(sql::Connection& c, const std::string& definition_id, const std::string& code,
-                     const CounterTake& take) {
-  int64_t remaining = take.amount;
+// Creates the scope's bucket rows the first time the scope is used. Runs before the
+// redemption's transaction, in autocommit: INSERT IGNORE takes shared locks on rows that exist,
+// and holding those beside other tills' exclusive locks is how tills deadlock. The count is a
+// plain read, so after the first use this touches no lock at all.
+void EnsureBuckets(sql::Connection& c, const std::string& definition_id, const CounterTake& take) {
+  {
+    Statement s(c.prepareStatement(
+        "SELECT COUNT(*) FROM coupon_counters WHERE definition_id = ? AND scope = ?"));
+    s->setString(1, definition_id);
+    s->setString(2, take.scope);
+    Rows rs(s->executeQuery());
+    if (rs->next() && rs->getInt(1) >= take.buckets) return;
+  }
+  std::string sql = "INSERT IGNORE INTO coupon_counters (definition_id, scope, bucket, cap, used) VALUES ";
+  for (int b = 0; b < take.buckets; ++b) sql += b ? ",(?,?,?,?,0)" : "(?,?,?,?,0)";
+  Statement s(c.prepareStatement(sql));
+  int p = 1;
+  for (int b = 0; b < take.buckets; ++b) {
+    s->setString(p++, definition_id);
+    s->setString(p++, take.scope);
+    s->setInt(p++, b);
+    s->setInt64(p++, BucketCap(take, b));
+  }
+  s->execute();
+}
+
+// The buckets worth locking, by a plain (unlocked) read: those with room (taking) or with
+// something used (giving back), the code's home bucket first, then the ring after it. Locking
+// only these keeps a till from holding full buckets that other tills are passing through.
+std::vector<int> CandidateBuckets(sql::Connection& c, const std::string& definition_id,
+                                  const std::string& code, const CounterTake& take, bool taking) {
+  std::vector<int> with_room;
+  {
+    Statement s(c.prepareStatement(
+        "SELECT bucket FROM coupon_counters WHERE definition_id = ? AND scope = ? AND " +
+        std::string(taking ? "used < cap" : "used > 0")));
+    s->setString(1, definition_id);
+    s->setString(2, take.scope);
+    Rows rs(s->executeQuery());
+    while (rs->next()) with_room.push_back(rs->getInt(1));
+  }
   const int home = HomeBucket(code, take.buckets);
-  for (int step = 0; step < take.buckets && remaining > 0; ++step) {
-    const int bucket = (home + step) % take.buckets;
+  std::sort(with_room.begin(), with_room.end(), [&](int a, int b) {
+    return (a - home + take.buckets) % take.buckets < (b - home + take.buckets) % take.buckets;
+  });
+  return with_room;
+}
+
+// Moves `amount` into (taking) or out of a scope's buckets under their row locks; returns what
+// could not be moved (0 = done).
+int64_t MoveThroughBuckets(sql::Connection& c, const std::string& definition_id,
+                           const std::string& code, const CounterTake& take, bool taking) {
+  int64_t remaining = take.amount;
+  for (int bucket : CandidateBuckets(c, definition_id, code, take, taking)) {
+    if (remaining == 0) break;
+    int64_t available = 0;
     {
       Statement s(c.prepareStatement(
-          "INSERT IGNORE INTO coupon_counters (definition_id, scope, bucket, cap, used) "
-          "VALUES (?,?,?,?,0)"));
-      s->setString(1, definition_id);
-      s->setString(2, take.scope);
-      s->setInt(3, bucket);
-      s->setInt64(4, BucketCap(take, bucket));
-      s->execute();
-    }
-    int64_t room = 0;
-    {
-      Statement s(c.prepareStatement(
-          "SELECT cap - used FROM coupon_counters WHERE definition_id = ? AND scope = ? AND "
-          "bucket = ? FOR UPDATE"));
+          std::string("SELECT ") + (taking ? "cap - used" : "used") +
+          " FROM coupon_counters WHERE definition_id = ? AND scope = ? AND bucket = ? FOR UPDATE"));
       s->setString(1, definition_id);
       s->setString(2, take.scope);
       s->setInt(3, bucket);
       Rows rs(s->executeQuery());
-      if (rs->next()) room = rs->getInt64(1);
+      if (rs->next()) available = rs->getInt64(1);
     }
-    const int64_t taken = std::min(room, remaining);
-    if (taken <= 0) continue;
+    const int64_t moved = std::min(available, remaining);
+    if (moved <= 0) continue;  // another till got there first
     Statement s(c.prepareStatement(
         "UPDATE coupon_counters SET used = used + ? WHERE definition_id = ? AND scope = ? AND "
         "bucket = ?"));
-    s->setInt64(1, taken);
+    s->setInt64(1, taking ? moved : -moved);
     s->setString(2, definition_id);
     s->setString(3, take.scope);
     s->setInt(4, bucket);
     s->execute();
-    remaining -= taken;
+    remaining -= moved;
   }
-  return remaining == 0;
-}
-
-// Gives `take.amount` back, from the home bucket onwards (which bucket held it does not matter:
-// only the sum over the buckets is a limit).
-void ReturnToBuckets(sql::Connection& c, const std::string& definition_id, const std::string& code,
-                     const CounterTake& take) {
-  int64_t remaining = take.amount;
-  const int home = HomeBucket(code, take.buckets);
-  for (int step = 0; step < take.buckets && remaining > 0; ++step) {
-    const int bucket = (home + step) % take.buckets;
-    int64_t used = 0;
-    {
-      Statement s(c.prepareStatement(
-          "SELECT used FROM coupon_counters WHERE definition_id = ? AND scope = ? AND bucket = ? "
-          "FOR UPDATE"));
-      s->setString(1, definition_id);
-      s->setString(2, take.scope);
-      s->setInt(3, bucket);
-      Rows rs(s->executeQuery());
-      if (rs->next()) used = rs->getInt64(1);
-    }
-    const int64_t given = std::min(used, remaining);
-    if (given <= 0) continue;
-    Statement s(c.prepareStatement(
-        "UPDATE coupon_counters SET used = used - ? WHERE definition_id = ? AND scope = ? AND "
-        "bucket = ?"));
-    s->setInt64(1, given);
-    s->setString(2, definition_id);
-    s->setString(3, take.scope);
-    s->setInt(4, bucket);
-    s->execute();
-    remaining -= given;
-  }
+  return remaining;
 }
 
 // One more redemption by the member, unless that passes `limit`.
 bool TakeMemberCount(sql::Connection& c, const std::string& member_id,
                      const std::string& definition_id, int64_t limit) {
   {
-    Statement s(c.prepareStatement(
-        "INSERT IGNORE INTO coupon_member_counters (member_id, definition_id, used) "
-        "VALUES (?,?,0)"));
+    Statement s(c.prepareStatement(  // exclusive lock at once (INSERT IGNORE would share it)
+        "INSERT INTO coupon_member_counters (member_id, definition_id, used) "
+        "VALUES (?,?,0) ON DUPLICATE KEY UPDATE used = used"));
     s->setString(1, member_id);
     s->setString(2, definition_id);
     s->execute();
@@ -202,11 +207,60 @@ void ReturnMemberCount(sql::Connection& c, const std::string& member_id,
   s->execute();
 }
 
+// Finds the held codes through the reservation index, then releases them by primary key: an
+// UPDATE ... WHERE reservation_id = ? may be planned over the (status, reserved_until) index and
+// then locks other checkouts' rows too.
+// INSERT IGNORE of new coupons; returns how many rows went in.
+int InsertRows(sql::Connection& c, const std::vector<IssuedCoupon>& coupons) {
+  std::string sql =
+      "INSERT IGNORE INTO coupons (code, definition_id, member_id, issue_ref, status, "
+      "issued_at, valid_from, valid_until) VALUES ";
+  for (size_t i = 0; i < coupons.size(); ++i) sql += i ? ",(?,?,?,?,'issued',?,?,?)" : "(?,?,?,?,'issued',?,?,?)";
+  Statement s(c.prepareStatement(sql));
+  int p = 1;
+  for (const IssuedCoupon& coupon : coupons) {
+    const CouponInstance& in = coupon.instance;
+    s->setString(p++, in.code);
+    s->setString(p++, in.definition_id);
+    BindOptional(*s, p++, in.member_id);
+    s->setString(p++, coupon.issue_ref);
+    s->setString(p++, ToSqlTime(in.issued_at));
+    BindOptionalTime(*s, p++, in.valid_from);
+    BindOptionalTime(*s, p++, in.valid_until);
+  }
+  return s->executeUpdate();
+}
+
+std::optional<IssuedCoupon> SelectByIssue(sql::Connection& c, const std::string& member_id,
+                                          const std::string& definition_id,
+                                          const std::string& issue_ref) {
+  Statement s(c.prepareStatement(
+      std::string("SELECT ") + kColumns +
+      " FROM coupons WHERE member_id = ? AND definition_id = ? AND issue_ref = ?"));
+  s->setString(1, member_id);
+  s->setString(2, definition_id);
+  s->setString(3, issue_ref);
+  Rows rs(s->executeQuery());
+  if (rs->next()) return ReadCoupon(*rs);
+  return std::nullopt;
+}
+
 void ReleaseHeld(sql::Connection& c, const std::string& reservation_id) {
+  std::vector<std::string> codes;
+  {
+    Statement s(c.prepareStatement("SELECT code FROM coupons WHERE reservation_id = ?"));
+    s->setString(1, reservation_id);
+    Rows rs(s->executeQuery());
+    while (rs->next()) codes.push_back(rs->getString(1));
+  }
+  if (codes.empty()) return;
   Statement s(c.prepareStatement(
       "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
-      "WHERE reservation_id = ? AND status = 'reserved'"));
-  s->setString(1, reservation_id);
+      "WHERE code IN (" + Placeholders(codes.size()) + ") AND reservation_id = ? AND "
+      "status = 'reserved'"));
+  int i = 1;
+  for (const auto& code : codes) s->setString(i++, code);
+  s->setString(i, reservation_id);
   s->execute();
 }
 
@@ -218,27 +272,9 @@ Result<std::vector<std::string>> MysqlCouponRepository::Insert(
   if (coupons.empty()) return skipped;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     skipped.clear();
-    {
-      std::string sql =
-          "INSERT IGNORE INTO coupons (code, definition_id, member_id, issue_ref, status, "
-          "issued_at, valid_from, valid_until) VALUES ";
-      for (size_t i = 0; i < coupons.size(); ++i) sql += i ? ",(?,?,?,?,'issued',?,?,?)" : "(?,?,?,?,'issued',?,?,?)";
-      Statement s(c.prepareStatement(sql));
-      int p = 1;
-      for (const IssuedCoupon& coupon : coupons) {
-        const CouponInstance& in = coupon.instance;
-        s->setString(p++, in.code);
-        s->setString(p++, in.definition_id);
-        BindOptional(*s, p++, in.member_id);
-        s->setString(p++, coupon.issue_ref);
-        s->setString(p++, ToSqlTime(in.issued_at));
-        BindOptionalTime(*s, p++, in.valid_from);
-        BindOptionalTime(*s, p++, in.valid_until);
-      }
-      const bool all_new = s->executeUpdate() == static_cast<int>(coupons.size());
-      if (audit) InsertAudit(c, *audit);
-      if (all_new) return {};
-    }
+    const bool all_new = InsertRows(c, coupons) == static_cast<int>(coupons.size());
+    if (audit) InsertAudit(c, *audit);
+    if (all_new) return {};
     // Some rows were ignored: a code that exists (drawn twice) or a member who already has a
     // coupon from this issue. The rows that are ours have our issue_ref and member.
     std::vector<std::string> codes;
@@ -282,14 +318,33 @@ Result<std::optional<IssuedCoupon>> MysqlCouponRepository::FindByIssue(
     const std::string& member_id, const std::string& definition_id, const std::string& issue_ref) {
   std::optional<IssuedCoupon> out;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
-    Statement s(c.prepareStatement(
-        std::string("SELECT ") + kColumns +
-        " FROM coupons WHERE member_id = ? AND definition_id = ? AND issue_ref = ?"));
-    s->setString(1, member_id);
-    s->setString(2, definition_id);
-    s->setString(3, issue_ref);
-    Rows rs(s->executeQuery());
-    if (rs->next()) out = ReadCoupon(*rs);
+    out = SelectByIssue(c, member_id, definition_id, issue_ref);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<std::pair<IssuedCoupon, bool>> MysqlCouponRepository::InsertPaid(
+    const IssuedCoupon& coupon, const LedgerDecision& debit, const AuditEntry& audit) {
+  std::pair<IssuedCoupon, bool> out{coupon, true};
+  const std::string& member_id = *coupon.instance.member_id;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    out = {coupon, true};
+    if (InsertRows(c, {coupon}) == 0) {
+      // Either this exchange happened already (the unique key waited for it to commit, so a
+      // plain read sees it; a locking read here would deadlock with other repeats) or the code
+      // belongs to another coupon.
+      auto existing = SelectByIssue(c, member_id, coupon.instance.definition_id, coupon.issue_ref);
+      if (!existing) {
+        return Fail(Code::kAborted, "coupon_code_taken", "the drawn code exists; draw another");
+      }
+      out = {std::move(*existing), false};
+      return {};
+    }
+    auto paid = MysqlLedgerRepository::ApplyOn(c, member_id, debit);
+    if (!paid) return Fail(paid.error());
+    InsertAudit(c, audit);
     return {};
   });
   if (!ran) return Fail(ran.error());
@@ -368,13 +423,20 @@ Status MysqlCouponRepository::Reserve(const std::vector<std::string>& codes,
 }
 
 Status MysqlCouponRepository::Release(const std::string& reservation_id) {
-  return pool_.Run([&](sql::Connection& c) -> Status {
+  return pool_.Transaction([&](sql::Connection& c) -> Status {
     ReleaseHeld(c, reservation_id);
     return {};
   });
 }
 
 Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
+  auto ensured = pool_.Run([&](sql::Connection& c) -> Status {
+    for (const CouponUse& use : r.uses) {
+      for (const CounterTake& take : use.takes) EnsureBuckets(c, use.definition_id, take);
+    }
+    return {};
+  });
+  if (!ensured) return ensured;
   return pool_.Transaction([&](sql::Connection& c) -> Status {
     std::vector<std::string> codes;
     for (const CouponUse& use : r.uses) codes.push_back(use.code);
@@ -394,7 +456,7 @@ Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
         return LimitReached(use.code, "per_member");
       }
       for (const CounterTake& take : use.takes) {
-        if (!TakeFromBuckets(c, use.definition_id, use.code, take)) {
+        if (MoveThroughBuckets(c, use.definition_id, use.code, take, true) > 0) {
           return LimitReached(use.code, LimitName(take.scope));
         }
       }
@@ -448,7 +510,9 @@ Result<std::vector<std::string>> MysqlCouponRepository::Restore(const std::strin
       if (coupon.redeemed_member_id && use.per_member_limit > 0) {
         ReturnMemberCount(c, *coupon.redeemed_member_id, use.definition_id);
       }
-      for (const CounterTake& take : use.takes) ReturnToBuckets(c, use.definition_id, use.code, take);
+      for (const CounterTake& take : use.takes) {
+        MoveThroughBuckets(c, use.definition_id, use.code, take, false);
+      }
       Statement s(c.prepareStatement(
           "UPDATE coupons SET status = 'issued', redeemed_txn = NULL, redeemed_at = NULL, "
           "redeemed_store_id = NULL, redeemed_member_id = NULL, discount_minor = 0, "
@@ -497,7 +561,7 @@ Result<IssuedCoupon> MysqlCouponRepository::Revoke(const std::string& code,
 
 Result<int> MysqlCouponRepository::ReleaseEnded(Instant now, int limit) {
   int released = 0;
-  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
         "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
         "WHERE status = 'reserved' AND reserved_until <= ? LIMIT ?"));

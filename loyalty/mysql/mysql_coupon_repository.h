@@ -11,6 +11,9 @@ class MysqlCouponRepository final : public CouponRepository {
   explicit MysqlCouponRepository(MysqlPool& pool) : pool_(pool) {}
   Result<std::vector<std::string>> Insert(const std::vector<IssuedCoupon>& coupons,
                                           const std::optional<AuditEntry>& audit) override;
+  Result<std::pair<IssuedCoupon, bool>> InsertPaid(const IssuedCoupon& coupon,
+                                                   const LedgerDecision& debit,
+                                                   const AuditEntry& audit) override;
   Result<std::optional<IssuedCoupon>> FindByIssue(const std::string& member_id,
                                                   const std::string& definition_id,
                                                   const std::string& issue_ref) override;

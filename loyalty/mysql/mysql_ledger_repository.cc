@@ -259,16 +259,23 @@ Result<LedgerChange> MysqlLedgerRepository::Apply(const std::string& member_id,
                                                   const std::optional<AuditEntry>& audit) {
   LedgerChange result;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
-    const AccountState state = LockAndLoad(c, member_id);
-    auto change = decide(state);
+    auto change = ApplyOn(c, member_id, decide);
     if (!change) return Fail(change.error());
-    if (auto ok = WriteChange(c, member_id, state, *change); !ok) return ok;
     if (audit) InsertAudit(c, *audit);
     result = std::move(*change);
     return {};
   });
   if (!ran) return Fail(ran.error());
   return result;
+}
+
+Result<LedgerChange> MysqlLedgerRepository::ApplyOn(sql::Connection& c, const std::string& member_id,
+                                                    const LedgerDecision& decide) {
+  const AccountState state = LockAndLoad(c, member_id);
+  auto change = decide(state);
+  if (!change) return Fail(change.error());
+  if (auto ok = WriteChange(c, member_id, state, *change); !ok) return Fail(ok.error());
+  return std::move(*change);
 }
 
 Result<std::pair<LedgerChange, LedgerChange>> MysqlLedgerRepository::ApplyTransfer(

@@ -13,6 +13,10 @@ class MysqlLedgerRepository final : public LedgerRepository {
 
   Result<LedgerChange> Apply(const std::string& member_id, const LedgerDecision& decide,
                              const std::optional<AuditEntry>& audit) override;
+  // Apply's work inside a transaction the caller owns, for adapters that write a points change
+  // together with their own rows (a points-for-coupon exchange).
+  static Result<LedgerChange> ApplyOn(sql::Connection& c, const std::string& member_id,
+                                      const LedgerDecision& decide);
   Result<std::pair<LedgerChange, LedgerChange>> ApplyTransfer(
       const std::string& from_member_id, const std::string& to_member_id, Instant sent_since,
       const TransferDecision& decide, const std::optional<AuditEntry>& audit) override;

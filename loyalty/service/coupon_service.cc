@@ -18,7 +18,7 @@ constexpr int kMaxCodeRedraws = 5;
 
 Error CouponNotFound(const std::string& code) {
   Error e{Code::kNotFound, "coupon_not_found", "no coupon has the code " + code, {}};
-  e.With("code", code);
+  e.With("coupon_code", code);
   return e;
 }
 
@@ -247,6 +247,10 @@ Result<int64_t> CouponService::RunIssueJobs() {
         if (!code) return Fail(code.error());
         batch.push_back(NewCoupon(*definition, *code, std::nullopt, now, issue_ref));
       }
+      // In key order, so the batch fills neighbouring index pages instead of random ones.
+      std::sort(batch.begin(), batch.end(), [](const IssuedCoupon& a, const IssuedCoupon& b) {
+        return a.instance.code < b.instance.code;
+      });
       auto skipped = coupons_.Insert(batch, std::nullopt);
       if (!skipped) return Fail(skipped.error());  // the lease runs out; another run resumes
       const int64_t inserted = static_cast<int64_t>(n - skipped->size());
@@ -367,26 +371,22 @@ Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string
     return Fail(Code::kFailedPrecondition, "coupon_not_exchangeable",
                 "this coupon is not in the rewards catalogue (it has no points price)");
   }
-  const std::string issue_ref = "exchange:" + exchange_ref;
-  auto existing = coupons_.FindByIssue(member_id, definition_id, issue_ref);
-  if (!existing) return Fail(existing.error());
-  if (*existing) return View(std::move(**existing));
-  // Points first: a member who cannot pay gets no coupon. The two writes are separate
-  // transactions; the coupon insert is retried on code collisions only.
-  auto spent = points_.SpendOnReward(
+  auto debit = points_.RewardDebit(
       actor, member_id, definition->points_cost,
       PointsReason{"coupon_exchange", exchange_ref, definition->name_zh, std::nullopt});
-  if (!spent) return Fail(spent.error());
+  if (!debit) return Fail(debit.error());
+  // Coupon and points in one transaction: a repeat with the same exchange_ref, even at the same
+  // moment, finds the first coupon and pays nothing.
   for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
     auto code = NewCode("");
     if (!code) return Fail(code.error());
-    IssuedCoupon c = NewCoupon(*definition, *code, member_id, clock_.Now(), issue_ref);
-    auto skipped = coupons_.Insert(
-        {c}, NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
-                           "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
-                               std::to_string(definition->points_cost) + "}"));
-    if (!skipped) return Fail(skipped.error());
-    if (skipped->empty()) return View(std::move(c));
+    auto paid = coupons_.InsertPaid(
+        NewCoupon(*definition, *code, member_id, clock_.Now(), "exchange:" + exchange_ref), *debit,
+        NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
+                      "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
+                          std::to_string(definition->points_cost) + "}"));
+    if (paid) return View(std::move(paid->first));
+    if (paid.error().slug != "coupon_code_taken") return Fail(paid.error());
   }
   return Fail(Code::kInternal, "code_space_exhausted", "could not draw an unused coupon code");
 }
@@ -448,7 +448,7 @@ Result<CouponQuote> CouponService::EvaluateAndReserve(const CouponCheckout& chec
       return quote;
     }
     // Another checkout took one of them since we looked: leave it out and evaluate again.
-    const std::string* lost = reserved.error().Detail("code");
+    const std::string* lost = reserved.error().Detail("coupon_code");
     if (!lost) return Fail(reserved.error());
     early.push_back(Reject(*lost, RejectionOf(reserved.error())));
     std::erase_if(candidates, [&](const auto& c) { return c.first.code == *lost; });

@@ -164,29 +164,27 @@ Result<LedgerChange> PointsService::Redeem(const Actor& actor, const std::string
                         "redeem between " + std::to_string(r.min_points) + " and " +
                             std::to_string(r.max_points) + " points in one go");
   }
-  return Spend(actor, *program, member_id, points, why, "points.redeem");
-}
-
-Result<LedgerChange> PointsService::SpendOnReward(const Actor& actor, const std::string& member_id,
-                                                  int64_t points, const PointsReason& why) {
-  if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
-  auto program = Program();
-  if (!program) return Fail(program.error());
-  if (points <= 0) return InvalidField("points", "invalid_points", "the reward has no points price");
-  return Spend(actor, *program, member_id, points, why, "points.reward");
-}
-
-Result<LedgerChange> PointsService::Spend(const Actor& actor, const ProgramConfig& program,
-                                          const std::string& member_id, int64_t points,
-                                          const PointsReason& why, const char* action) {
   if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
-  const LedgerContext ctx = Context(program, actor, why.store_id);
+  const LedgerContext ctx = Context(*program, actor, why.store_id);
   return ports_.ledger.Apply(
       member_id,
       [&](const AccountState& state) {
         return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
       },
-      Audit(actor, action, member_id, "{\"points\":" + std::to_string(points) + "}"));
+      Audit(actor, "points.redeem", member_id, "{\"points\":" + std::to_string(points) + "}"));
+}
+
+Result<LedgerDecision> PointsService::RewardDebit(const Actor& actor, const std::string& member_id,
+                                                  int64_t points, const PointsReason& why) {
+  if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
+  if (points <= 0) return InvalidField("points", "invalid_points", "the reward has no points price");
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  return LedgerDecision([ctx = Context(*program, actor, why.store_id), points,
+                         why](const AccountState& state) {
+    return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
+  });
 }
 
 Result<Adjustment> PointsService::RequestAdjustment(const Actor& actor, const std::string& member_id,

@@ -95,9 +95,10 @@ class PointsService {
   // Spends points within the program's per-transaction minimum and maximum.
   Result<LedgerChange> Redeem(const Actor& actor, const std::string& member_id, int64_t points,
                               const PointsReason& why);
-  // Spends points on a catalogue reward (a coupon); the reward sets the price, so the
-  // service-desk minimum and maximum do not apply.
-  Result<LedgerChange> SpendOnReward(const Actor& actor, const std::string& member_id,
+  // The debit of a catalogue reward (a coupon), for the use case that writes it together with
+  // what it buys. The reward sets the price, so the service-desk minimum and maximum do not
+  // apply; the permission and the member are checked here.
+  Result<LedgerDecision> RewardDebit(const Actor& actor, const std::string& member_id,
                                      int64_t points, const PointsReason& why);
 
   // Applied at once when |points| <= the approval threshold, otherwise pending approval.
@@ -126,9 +127,7 @@ class PointsService {
 
  private:
   Status RequireMember(const std::string& member_id);
-  Result<LedgerChange> Spend(const Actor& actor, const ProgramConfig& program,
-                             const std::string& member_id, int64_t points, const PointsReason& why,
-                             const char* action);
+
   LedgerContext Context(const ProgramConfig& program, const Actor& actor,
                         std::optional<std::string> store_id) const;
   AuditEntry Audit(const Actor& actor, std::string action, const std::string& member_id,

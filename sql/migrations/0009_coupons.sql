@@ -1,6 +1,7 @@
 -- Issued coupons and what draws on them. Coupons are keyed by code (random, so they spread
 -- evenly over any sharding) rather than by member: anonymous codes have no member, and the till
--- looks them up by code. Limits are bucketed counters (GUIDE §8); per-member counts are the
+-- looks them up by code; a member's wallet is read through the (member, definition, issue) key.
+-- Limits are bucketed counters (GUIDE §8); per-member counts are the
 -- member's own rows. Bulk issuance runs as resumable jobs.
 
 CREATE TABLE coupons (
@@ -24,7 +25,6 @@ CREATE TABLE coupons (
   revoke_reason       VARCHAR(500) NOT NULL DEFAULT '',
   PRIMARY KEY (code),
   UNIQUE KEY ux_coupons_member_issue (member_id, definition_id, issue_ref),
-  KEY ix_coupons_member (member_id, code),
   KEY ix_coupons_issue_ref (issue_ref, code),
   KEY ix_coupons_reservation (reservation_id),
   KEY ix_coupons_txn (redeemed_txn),

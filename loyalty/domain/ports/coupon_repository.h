@@ -10,6 +10,7 @@
 #include "loyalty/common/error.h"
 #include "loyalty/domain/audit.h"
 #include "loyalty/domain/coupon_lifecycle.h"
+#include "loyalty/domain/ports/ledger_repository.h"
 
 namespace loyalty {
 
@@ -48,6 +49,14 @@ class CouponRepository {
   // `audit`, when given, is written in the same transaction.
   virtual Result<std::vector<std::string>> Insert(const std::vector<IssuedCoupon>& coupons,
                                                   const std::optional<AuditEntry>& audit) = 0;
+  // Points for a coupon, in one transaction: inserts `coupon` (a member coupon), then applies
+  // `debit` to the member's ledger, then writes `audit`. If the member already has a coupon with
+  // the same (definition, issue_ref), nothing is written and that coupon comes back with
+  // `false` (a repeated exchange is free). An error from `debit` (insufficient_points) rolls the
+  // coupon back; coupon_code_taken (kAborted) asks for another code.
+  virtual Result<std::pair<IssuedCoupon, bool>> InsertPaid(const IssuedCoupon& coupon,
+                                                           const LedgerDecision& debit,
+                                                           const AuditEntry& audit) = 0;
   // The coupon a member got from one issue (request, birthday year, exchange), if any.
   virtual Result<std::optional<IssuedCoupon>> FindByIssue(const std::string& member_id,
                                                           const std::string& definition_id,
@@ -65,7 +74,7 @@ class CouponRepository {
   virtual Result<int64_t> CountByIssueRef(const std::string& issue_ref) = 0;
 
   // All or nothing: every code becomes reserved by `reservation_id` until `until`, or none does
-  // and the error (coupon_unavailable, detail "code") names the first that is not Reservable
+  // and the error (coupon_unavailable, detail "coupon_code") names the first that is not Reservable
   // at `now` (or coupon_not_found).
   virtual Status Reserve(const std::vector<std::string>& codes, const std::string& reservation_id,
                          Instant until, Instant now) = 0;
