@@ -149,7 +149,7 @@ class CouponDbTest : public ::testing::Test {
     std::vector<std::string> codes;
     std::string after;
     while (true) {
-      auto page = coupons_.JobCodes(Admin(), job_id, after, 1000);
+      auto page = coupons_.JobCodes(Admin(), job_id, after, 10000);
       EXPECT_TRUE(page.has_value()) << page.error().message;
       if (!page) return codes;
       for (const auto& c : page->coupons) codes.push_back(c.instance.code);
@@ -824,6 +824,32 @@ TEST_F(CouponDbTest, ABulkJobMakesExactlyTheRequestedNumberOfValidDistinctCodes)
   EXPECT_EQ(coupon_repo_.CountByIssueRef("job:" + job_id).value_or(-1), 4500);
   // An anonymous code is usable by anyone.
   EXPECT_EQ(Slug(QuoteAndRedeem(Cashier(), Checkout("q", {codes[17]}), "sale")), "ok");
+}
+
+// The issue's bar for anonymous bulk codes: a million in one job, all distinct and well-formed.
+TEST_F(CouponDbTest, AMillionAnonymousCodesFinishDistinctAndWellFormed) {
+  constexpr int64_t kCount = 1'000'000;
+  IssueRequest r;
+  r.count = kCount;
+  r.prefix = "NY";
+  auto issued = coupons_.Issue(Admin(), Define(FixedOff(1000)), r, "bulk");
+  ASSERT_TRUE(issued.has_value() && issued->job);
+  auto made = coupons_.RunIssueJobs();
+  ASSERT_TRUE(made.has_value()) << made.error().message;
+  EXPECT_EQ(*made, kCount);
+  auto job = coupons_.GetJob(Admin(), issued->job->job_id);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->state, IssueJobState::kDone);
+  EXPECT_EQ(job->issued, kCount);
+  const std::vector<std::string> codes = JobCodes(issued->job->job_id);
+  ASSERT_EQ(static_cast<int64_t>(codes.size()), kCount);
+  EXPECT_EQ(static_cast<int64_t>(std::set<std::string>(codes.begin(), codes.end()).size()), kCount);
+  for (const std::string& code : codes) {
+    ASSERT_TRUE(code.starts_with("NY-")) << code;
+    auto normalized = NormalizeCouponCode(code);
+    ASSERT_TRUE(normalized.has_value() && *normalized == code) << code;
+  }
+  EXPECT_EQ(coupons_.RunIssueJobs().value_or(-1), 0);  // nothing left to do
 }
 
 TEST_F(CouponDbTest, AJobResumedAfterACrashNeverMakesMoreThanRequested) {
