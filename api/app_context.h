@@ -6,9 +6,11 @@
 
 #include "api/http/http_types.h"
 #include "api/http/router.h"
+#include "api/http/terminal_auth.h"
 #include "loyalty/domain/ports/idempotency_store.h"
 #include "api/metrics.h"
 #include "loyalty/service/actor.h"
+#include "loyalty/service/checkout_service.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
@@ -30,6 +32,8 @@ struct AppContext {
   TierService& tiers;
   ReferralService& referrals;
   CouponService& coupons;
+  CheckoutService& checkout;
+  TerminalAuthenticator& terminals;
   IdempotencyStore& idempotency;
   const Clock& clock;
   Metrics& metrics;

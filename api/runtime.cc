@@ -58,6 +58,14 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       *rt->coupon_definitions, *rt->coupon_repository, *rt->coupon_jobs, *rt->members, *rt->tiers,
       *rt->points, rt->random, rt->clock,
       CouponServiceOptions{std::chrono::seconds(options.coupon_reservation_seconds)});
+  const auto qr_key = DeriveKey(*key, "loyalty/member-qr/v1");
+  rt->member_tokens = std::make_unique<pos::HmacMemberTokens>(
+      std::string(reinterpret_cast<const char*>(qr_key.data()), qr_key.size()));
+  rt->checkout = std::make_unique<CheckoutService>(*rt->members, *rt->points, *rt->tiers,
+                                                   *rt->coupons, *rt->member_tokens, rt->clock);
+  rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);
+  rt->terminal_auth =
+      std::make_unique<TerminalAuthenticator>(*rt->terminals, *rt->pii, *rt->nonces, rt->clock);
   return rt;
 }
 

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "api/http/terminal_auth.h"
 #include "api/server_options.h"
 #include "loyalty/crypto/openssl_crypto.h"
 #include "loyalty/mysql/mysql_audit_log.h"
@@ -22,8 +23,11 @@
 #include "loyalty/mysql/mysql_store_repository.h"
 #include "loyalty/redis/redis_client.h"
 #include "loyalty/redis/redis_member_cache.h"
+#include "loyalty/redis/redis_nonce_store.h"
 #include "loyalty/redis/redis_rate_limiter.h"
+#include "loyalty/service/checkout_service.h"
 #include "loyalty/service/coupon_service.h"
+#include "pos-adapter/member_qr_tokens.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
 #include "loyalty/service/purchase_service.h"
@@ -62,6 +66,10 @@ struct Runtime {
   std::unique_ptr<ReferralService> referrals;
   std::unique_ptr<CouponService> coupons;
   std::unique_ptr<PurchaseService> purchases;
+  std::unique_ptr<RedisNonceStore> nonces;
+  std::unique_ptr<pos::HmacMemberTokens> member_tokens;
+  std::unique_ptr<CheckoutService> checkout;
+  std::unique_ptr<TerminalAuthenticator> terminal_auth;
 };
 
 // Validates URLs and the master key; connects lazily (a database that is down now is fine).

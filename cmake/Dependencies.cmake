@@ -8,6 +8,7 @@ find_package(tl-expected REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CURL REQUIRED)
 find_package(date REQUIRED)
+find_package(pugixml REQUIRED)  # libpugixml-dev: target pugixml::pugixml (POSLog import)
 
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)

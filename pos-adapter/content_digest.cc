@@ -16,14 +16,8 @@ bool IsAlpha(char c) { return IsLcAlpha(c) || (c >= 'A' && c <= 'Z'); }
 
 // tchar of RFC 9110 §5.6.2.
 bool IsTchar(char c) {
-  if (IsAlpha(c) || IsDigit(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
+  return IsAlpha(c) || IsDigit(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 bool IsKeyChar(char c) {
@@ -98,9 +92,10 @@ class Parser {
   }
 
   tl::unexpected<loyalty::Error> Malformed(std::string_view what) const {
-    std::string message = std::string(field_) +
-                          " is not a valid Structured Fields value (RFC 8941): " +
-                          std::string(what) + " at offset " + std::to_string(pos_);
+    std::string message =
+        std::string(field_) +
+        " is not a valid Structured Fields value (RFC 8941): " + std::string(what) + " at offset " +
+        std::to_string(pos_);
     return InvalidField(std::string(field_), std::string(slug_), std::move(message));
   }
 
@@ -205,7 +200,8 @@ class Parser {
     const size_t frac_start = pos_;
     while (!AtEnd() && IsDigit(in_[pos_])) ++pos_;
     const size_t frac_digits = pos_ - frac_start;
-    if (frac_digits == 0 || frac_digits > 3) return Malformed("a decimal needs 1 to 3 fraction digits");
+    if (frac_digits == 0 || frac_digits > 3)
+      return Malformed("a decimal needs 1 to 3 fraction digits");
     Item item;
     item.type = Item::Type::kDecimal;
     item.text = std::string(in_.substr(start, pos_ - start));
@@ -282,9 +278,9 @@ class Parser {
 Result<Dictionary> ParseDictionary(std::string_view value, std::string_view field_name,
                                    std::string_view malformed_slug) {
   if (value.size() > kMaxFieldBytes) {
-    return InvalidField(std::string(field_name), std::string(malformed_slug),
-                        std::string(field_name) + " is longer than " +
-                            std::to_string(kMaxFieldBytes) + " bytes");
+    return InvalidField(
+        std::string(field_name), std::string(malformed_slug),
+        std::string(field_name) + " is longer than " + std::to_string(kMaxFieldBytes) + " bytes");
   }
   // HTTP strips surrounding whitespace from field values; be as lenient for callers that did not.
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
@@ -369,7 +365,8 @@ std::string Base64Encode(std::string_view bytes) {
     out += kAlphabet[(n >> 12) & 63];
     out += "==";
   } else if (rest == 2) {
-    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8;
+    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1])
+                                                                  << 8;
     out += kAlphabet[n >> 18];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];

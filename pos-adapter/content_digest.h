@@ -64,7 +64,8 @@ Result<Dictionary> ParseDictionary(std::string_view value, std::string_view fiel
 // came from the parser or from our own code.
 std::string SerializeItem(const Item& item);
 std::string SerializeParameters(const Parameters& params);
-std::string SerializeInnerList(const std::vector<ParameterizedItem>& list, const Parameters& params);
+std::string SerializeInnerList(const std::vector<ParameterizedItem>& list,
+                               const Parameters& params);
 
 const Item* FindParameter(const Parameters& params, std::string_view key);
 

@@ -69,7 +69,8 @@ struct SignatureHeaders {
 // SignatureBase, and malformed_signature for an empty key, a bad label or a nonce, keyid or tag
 // that is not printable ASCII.
 Result<SignatureHeaders> SignRequest(const HttpRequest& request, std::string_view key,
-                                     const SignatureParams& params, std::string_view label = "sig1");
+                                     const SignatureParams& params,
+                                     std::string_view label = "sig1");
 
 // A terminal's keys. During a rotation both are accepted so tills can switch over one by one;
 // `previous` is dropped once every till has the new key.
@@ -121,7 +122,9 @@ struct VerifiedSignature {
 };
 
 // Verifies the signature of `request` (Signature-Input and Signature headers). `now` is injected;
-// this function never reads a clock. Checks run in this order, and the first failure is returned:
+// this function never reads a clock. Format and policy are checked before the key is looked up,
+// the signature before the body digest; the first failure is returned. Outcomes:
+//  - the verified signature;
 //  - missing_signature (kUnauthenticated): no Signature-Input or Signature header, or no label
 //    present in both (or not `options.label`);
 //  - malformed_signature (kInvalidArgument): a header is not valid Structured Fields, the

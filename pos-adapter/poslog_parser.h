@@ -8,7 +8,8 @@
 //  - The whole file is refused (an Error, no transactions) when it is empty, larger than
 //    PoslogParseOptions::max_input_bytes, not well-formed XML, has any DOCTYPE or ENTITY
 //    declaration (no entity expansion, ever), a root other than POSLog, a foreign root namespace,
-//    nesting deeper than max_depth, or more transactions than max_transactions.
+//    nesting deeper than max_depth, more markup than max_markup, or more transactions than
+//    max_transactions.
 //  - Otherwise each <Transaction> holding a <RetailTransaction> becomes either a
 //    PoslogTransaction (its idempotency key is complete) or a PoslogRejectedTransaction (it is
 //    not); other transactions (ControlTransaction, sign-on, ...) are only counted.
@@ -39,18 +40,24 @@ struct PoslogParseOptions {
   std::size_t max_input_bytes = 50u * 1024 * 1024;
   // Deeper element nesting is refused; real POSLog files nest about 10 levels.
   int max_depth = 64;
+  // Markup ('<' characters: tags, comments, CDATA) per file, counted before parsing. pugixml
+  // spends about 70 bytes per node, so this bounds the DOM at a few hundred MiB even for a file
+  // of nothing but "<a/>". Real POSLog has about one '<' per 22 bytes (NCR: 50 MiB ~ 2.4M).
+  std::size_t max_markup = 4000000;
   // <Transaction> elements per file.
   std::size_t max_transactions = 200000;
   // LineItem elements per transaction; beyond it the transaction is rejected.
   std::size_t max_line_items = 10000;
   // Identifier texts (store, SKU, member id ...) longer than this make the field invalid.
   std::size_t max_identifier_length = 128;
+  // Problems kept per transaction; the rest are summed up in one "too_many_problems".
+  std::size_t max_problems_per_transaction = 50;
 };
 
 enum class PoslogDialect {
-  kArtsV6,     // POSLog 6.x (MajorVersion="6" or the v6.0.0 namespace)
-  kNcrAcs2x,   // NCR ACS TLOG markup (xmlns:acs / RetailTransaction Version="2.x")
-  kUnversioned // a POSLog root without version hints; parsed with the same rules
+  kArtsV6,      // POSLog 6.x (MajorVersion="6" or the v6.0.0 namespace)
+  kNcrAcs2x,    // NCR ACS TLOG markup (xmlns:acs / RetailTransaction Version="2.x")
+  kUnversioned  // a POSLog root without version hints; parsed with the same rules
 };
 
 // The idempotency key of a POS transaction: the same sale imported twice has the same key.
@@ -66,9 +73,9 @@ struct PoslogTransactionKey {
 // Fields the file leaves out are empty.
 struct PoslogTransactionLink {
   PoslogTransactionKey original;
-  std::string transaction_id;                     // TransactionID, when given
-  std::optional<int64_t> original_line_number;    // LineItemSequenceNumber
-  std::string reason;                             // ReasonCode attribute/element, e.g. "Return"
+  std::string transaction_id;                   // TransactionID, when given
+  std::optional<int64_t> original_line_number;  // LineItemSequenceNumber
+  std::string reason;                           // ReasonCode attribute/element, e.g. "Return"
   bool operator==(const PoslogTransactionLink&) const = default;
 };
 
@@ -89,17 +96,17 @@ enum class PoslogDisposition {
 // and net_minor >= 0; a returned item has quantity < 0 and net_minor <= 0, whichever way the
 // vendor wrote the signs (futura writes Quantity -1 with a positive ExtendedAmount).
 struct PoslogLine {
-  int64_t line_number = 0;       // LineItem/SequenceNumber
-  std::string sku;               // ItemID, else the retailer's POSItemID, else the first POSItemID
-  std::string gtin;              // POSItemID with POSIDType GTIN/EAN/UPC, when present
-  std::string description;       // Description text, when present
-  std::string category;          // MerchandiseHierarchy (or vendor ProductGroup), when present
-  std::string category_level;    // its Level attribute ("Department", "Group"), when present
+  int64_t line_number = 0;     // LineItem/SequenceNumber
+  std::string sku;             // ItemID, else the retailer's POSItemID, else the first POSItemID
+  std::string gtin;            // POSItemID with POSIDType GTIN/EAN/UPC, when present
+  std::string description;     // Description text, when present
+  std::string category;        // MerchandiseHierarchy (or vendor ProductGroup), when present
+  std::string category_level;  // its Level attribute ("Department", "Group"), when present
   // Quantity in thousandths (1000 = one unit, 420 = 0.42 kg). Non-zero digits beyond three
   // decimals reject the line.
   int64_t quantity_milli = 0;
   std::string unit_of_measure = "EA";  // UnitOfMeasureCode; "EA" when absent
-  bool weighed = false;          // a weight/measure unit (KGM, KG, GRM, LBR ...) or acs:weightItem
+  bool weighed = false;  // a weight/measure unit (KGM, KG, GRM, LBR ...) or acs:weightItem
   // Units attribute ("items per package" in ARTS), in thousandths, when present and non-zero.
   std::optional<int64_t> units_per_item_milli;
   // ExtendedAmount minus price-modifier discounts (RetailPriceModifier/Amount), minor units.
@@ -125,8 +132,8 @@ struct PoslogTender {
   std::string type_code;    // TypeCode attribute ("Sale", "Refund"), when present
   // Positive when the customer pays the store, negative for a refund (TypeCode="Refund").
   int64_t amount_minor = 0;
-  std::string card_type;         // CreditDebit/@CardType, when present
-  std::string masked_card;       // "****1234" when the tender carried a card number; else empty
+  std::string card_type;    // CreditDebit/@CardType, when present
+  std::string masked_card;  // "****1234" when the tender carried a card number; else empty
   bool operator==(const PoslogTender&) const = default;
 };
 
@@ -159,8 +166,8 @@ struct PoslogTransaction {
   std::string currency;               // ISO 4217: CurrencyCode, else the amounts' Currency
   PoslogTransactionKind kind = PoslogTransactionKind::kSale;
   PoslogDisposition disposition = PoslogDisposition::kCompleted;
-  bool training_mode = false;         // TrainingModeFlag="true": not a real sale
-  std::vector<PoslogLine> lines;      // voided lines excluded
+  bool training_mode = false;     // TrainingModeFlag="true": not a real sale
+  std::vector<PoslogLine> lines;  // voided lines excluded
   std::vector<PoslogVoidedLine> voided_lines;
   std::vector<PoslogTransactionLink> return_links;  // distinct links of all lines + transaction
   std::optional<PoslogMemberReference> member;
@@ -191,7 +198,7 @@ struct PoslogParseResult {
 // file, always with Code::kInvalidArgument (kResourceExhausted is not used: a too-large file is
 // the sender's to fix) and one of the slugs: poslog_empty, poslog_too_large, poslog_doctype,
 // poslog_not_xml, poslog_wrong_root, poslog_wrong_namespace, poslog_too_deep,
-// poslog_too_many_transactions. Never throws.
+// poslog_too_many_elements, poslog_too_many_transactions. Never throws.
 Result<PoslogParseResult> ParsePoslog(std::string_view xml, const PoslogParseOptions& options = {});
 
 // Exact decimal text to a scaled integer: ParseScaledDecimal("12.34", 2) == 1234,

@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include "loyalty/common/hex.h"
+#include "loyalty/common/time_format.h"
 #include "loyalty/domain/store_id.h"
 
 #include <iostream>
@@ -106,11 +107,42 @@ int AddTerminal(Runtime& rt, const Args& args) {
   if (auto ok = ValidStoreId(id, "--id"); !ok) return Report(ok.error());
   // The key is the ASCII text printed below, used as the raw HMAC key by the till.
   const std::string key = HexEncode(rt.random.Bytes(32));
-  auto added = rt.terminals->Insert(TerminalRecord{id, f.stores.front(), rt.pii->Encrypt(key)},
-                                    rt.clock.Now());
+  TerminalRecord terminal;
+  terminal.terminal_id = id;
+  terminal.store_id = f.stores.front();
+  terminal.key_cipher = rt.pii->Encrypt(key);
+  auto added = rt.terminals->Insert(terminal, rt.clock.Now());
   if (!added) return Report(added.error());
   std::cout << "terminal " << id << " (store " << f.stores.front() << ")\nkey " << key
             << "\nThe key is shown only now; configure it on the till.\n";
+  return 0;
+}
+
+// A new key for a till; the old one keeps working for the overlap so tills can switch over.
+int RotateTerminalKey(Runtime& rt, const Args& args) {
+  const Flags f = ParseFlags(args, 1, {"id", "overlap-hours"});
+  if (!f.error.empty() || !f.values.count("id")) {
+    std::cerr << (f.error.empty() ? "--id is required" : f.error) << "\n" << Usage("admin");
+    return 2;
+  }
+  int overlap_hours = 24;
+  if (f.values.count("overlap-hours")) {
+    const std::string& raw = f.values.at("overlap-hours");
+    const bool digits = !raw.empty() && raw.size() <= 4 &&
+                        raw.find_first_not_of("0123456789") == std::string::npos;
+    overlap_hours = digits ? std::stoi(raw) : -1;
+    if (overlap_hours < 0 || overlap_hours > 24 * 30) {
+      std::cerr << "error: --overlap-hours must be a whole number from 0 to 720\n";
+      return 2;
+    }
+  }
+  const std::string key = HexEncode(rt.random.Bytes(32));
+  const Instant until = rt.clock.Now() + std::chrono::hours(overlap_hours);
+  auto rotated = rt.terminals->Rotate(f.values.at("id"), rt.pii->Encrypt(key), until);
+  if (!rotated) return Report(rotated.error());
+  std::cout << "terminal " << f.values.at("id") << "\nkey " << key
+            << "\nThe previous key works until " << FormatInstant(until)
+            << ". The new key is shown only now; configure it on the till.\n";
   return 0;
 }
 
@@ -124,6 +156,7 @@ int AdminCommand(Runtime& rt, const Args& args) {
   if (args[0] == "create-staff") return CreateStaff(rt, args);
   if (args[0] == "add-store") return AddStore(rt, args);
   if (args[0] == "add-terminal") return AddTerminal(rt, args);
+  if (args[0] == "rotate-terminal-key") return RotateTerminalKey(rt, args);
   if (args[0] == "seed-demo") return SeedDemo(rt);
   std::cerr << "unknown admin command '" << args[0] << "'\n" << Usage("admin");
   return 2;
@@ -136,7 +169,7 @@ std::string Usage(const std::string& command) {
            "  serve     run the HTTP API (LOYALTY_HTTP_ADDR:LOYALTY_HTTP_PORT, default "
            "127.0.0.1:8080)\n"
            "  migrate   apply new sql/migrations to LOYALTY_MYSQL_URL (embedded in the binary)\n"
-           "  admin     create-staff, add-store, add-terminal, seed-demo\n"
+           "  admin     create-staff, add-store, add-terminal, rotate-terminal-key, seed-demo\n"
            "  audit     check every points account against its entries and lots\n"
            "  activate  make pending points available whose return window is over\n"
            "  expire    expire points whose time has come\n"
@@ -173,6 +206,8 @@ std::string Usage(const std::string& command) {
            "  loyalty admin add-store --id ID --name NAME [--zone Asia/Shanghai] "
            "[--currency CNY]\n"
            "  loyalty admin add-terminal --store ID [--id TERMINAL_ID]   prints the terminal's key\n"
+           "  loyalty admin rotate-terminal-key --id TERMINAL_ID [--overlap-hours 24]\n"
+           "      prints a new key; the old one is accepted for the overlap\n"
            "  loyalty admin seed-demo      load the demo chain (skipped if already loaded)\n";
   }
   return "";

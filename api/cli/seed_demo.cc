@@ -40,10 +40,11 @@ int SeedDemo(Runtime& rt) {
     }
     // Two tills per store; the demo key is the ASCII text "demo-key-<terminal id>" (API.md).
     for (const char* till : {"-T1", "-T2"}) {
-      const std::string terminal = std::string(id) + till;
-      if (auto ok = rt.terminals->Insert(
-              TerminalRecord{terminal, id, rt.pii->Encrypt("demo-key-" + terminal)}, rt.clock.Now());
-          !ok) {
+      TerminalRecord terminal;
+      terminal.terminal_id = std::string(id) + till;
+      terminal.store_id = id;
+      terminal.key_cipher = rt.pii->Encrypt("demo-key-" + terminal.terminal_id);
+      if (auto ok = rt.terminals->Insert(terminal, rt.clock.Now()); !ok) {
         std::cerr << "error: " << ok.error().message << "\n";
         return 1;
       }

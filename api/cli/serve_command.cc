@@ -43,8 +43,9 @@ int ServeCommand(Runtime& rt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Metrics metrics;
-  AppContext app{*rt.members, *rt.staff, *rt.points,      *rt.tiers, *rt.referrals,
-                 *rt.coupons, *rt.idempotency, rt.clock, metrics,
+  AppContext app{*rt.members,   *rt.staff,         *rt.points,      *rt.tiers,
+                 *rt.referrals, *rt.coupons,       *rt.checkout,    *rt.terminal_auth,
+                 *rt.idempotency, rt.clock,        metrics,
                  [&rt] { return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()}; },
                  [&rt] { return PoolMetrics(rt); }};
   Router router;

@@ -13,6 +13,7 @@ void AddStaffRoutes(Router& router, AppContext& app);   // /v1/staff, /v1/audit-
 void AddMemberRoutes(Router& router, AppContext& app);  // /v1/members*
 void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjustments, liability
 void AddTierRoutes(Router& router, AppContext& app);    // /v1/members/{id}/tier
+void AddPosRoutes(Router& router, AppContext& app);     // /v1/pos/* (terminal signatures)
 void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jobs, wallet, codes
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
@@ -23,6 +24,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddPointsRoutes(router, app);
   AddTierRoutes(router, app);
   AddCouponRoutes(router, app);
+  AddPosRoutes(router, app);
 }
 
 // A JSON response with the given status.

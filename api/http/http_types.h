@@ -14,6 +14,7 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // without the query string
   std::map<std::string, std::string> query;    // decoded; last value wins
+  std::string raw_query;                       // as received, without '?' (signatures)
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_address;

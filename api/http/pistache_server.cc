@@ -21,6 +21,8 @@ HttpRequest Convert(const Http::Request& in) {
   HttpRequest r;
   r.method = Http::methodString(in.method());
   r.path = in.resource();
+  r.raw_query = in.query().as_str();
+  if (r.raw_query.starts_with('?')) r.raw_query.erase(0, 1);
   for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) {
     r.query[PercentDecode(it->first)] = PercentDecode(it->second);
   }

@@ -126,6 +126,10 @@ std::vector<uint8_t> OpenSslRandom::Bytes(size_t n) {
   return out;
 }
 
+std::array<uint8_t, 32> DeriveKey(const MasterKey& master_key, std::string_view purpose) {
+  return Hkdf(master_key, purpose);
+}
+
 AesGcmPiiProtector::AesGcmPiiProtector(const MasterKey& master_key)
     : encryption_key_(Hkdf(master_key, "loyalty/pii/aes-256-gcm/v1")),
       index_key_(Hkdf(master_key, "loyalty/pii/blind-index/v1")) {}

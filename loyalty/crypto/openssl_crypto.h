@@ -19,6 +19,9 @@ using MasterKey = std::array<uint8_t, 32>;
 // Parses the 64-hex-digit LOYALTY_MASTER_KEY; invalid_master_key otherwise.
 Result<MasterKey> ParseMasterKey(std::string_view hex);
 std::string Sha256Hex(std::string_view data);
+// A key for one purpose (e.g. "loyalty/member-qr/v1"), derived from the master key with HKDF so
+// only one secret is configured and no two purposes share a key.
+std::array<uint8_t, 32> DeriveKey(const MasterKey& master_key, std::string_view purpose);
 
 class OpenSslRandom final : public RandomSource {
  public:
