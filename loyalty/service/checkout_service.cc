@@ -10,6 +10,11 @@ namespace {
 constexpr int kWalletPage = 200;
 constexpr int kMaxWalletPages = 5;
 
+Status RequireOpen(const Member& member) {
+  if (member.status != MemberStatus::kErased) return {};
+  return Fail(Code::kNotFound, "member_not_found", "this membership was closed");
+}
+
 }  // namespace
 
 Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyRequest& request) {
@@ -30,9 +35,7 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
     member = members_.Get(actor, *member_id);
   }
   if (!member) return Fail(member.error());
-  if (member->status == MemberStatus::kErased) {
-    return Fail(Code::kNotFound, "member_not_found", "this membership was closed");
-  }
+  if (auto open = RequireOpen(*member); !open) return Fail(open.error());
   auto points = points_.Summary(actor, member->member_id);
   if (!points) return Fail(points.error());
   auto tier = tiers_.View(actor, member->member_id);
@@ -61,9 +64,7 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
 Result<std::string> CheckoutService::QrToken(const Actor& actor, const std::string& member_id) {
   auto member = members_.Get(actor, member_id);
   if (!member) return Fail(member.error());
-  if (member->status == MemberStatus::kErased) {
-    return Fail(Code::kNotFound, "member_not_found", "this membership was closed");
-  }
+  if (auto open = RequireOpen(*member); !open) return Fail(open.error());
   return tokens_.TokenFor(member_id, clock_.Now());
 }
 
