@@ -61,8 +61,10 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   const auto qr_key = DeriveKey(*key, "loyalty/member-qr/v1");
   rt->member_tokens = std::make_unique<pos::HmacMemberTokens>(
       std::string(reinterpret_cast<const char*>(qr_key.data()), qr_key.size()));
-  rt->checkout = std::make_unique<CheckoutService>(*rt->members, *rt->points, *rt->tiers,
-                                                   *rt->coupons, *rt->member_tokens, rt->clock);
+  rt->quotes = std::make_unique<MysqlQuoteStore>(*rt->pool);
+  rt->checkout = std::make_unique<CheckoutService>(
+      CheckoutPorts{*rt->store_repository, *rt->quotes, rt->random, *rt->member_tokens, rt->clock},
+      *rt->members, *rt->points, *rt->tiers, *rt->coupons, *rt->purchases);
   rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);
   rt->terminal_auth =
       std::make_unique<TerminalAuthenticator>(*rt->terminals, *rt->pii, *rt->nonces, rt->clock);

@@ -15,6 +15,7 @@
 #include "loyalty/mysql/mysql_ledger_repository.h"
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_program_store.h"
+#include "loyalty/mysql/mysql_quote_store.h"
 #include "loyalty/mysql/mysql_referral_store.h"
 #include "loyalty/mysql/mysql_terminal_repository.h"
 #include "loyalty/mysql/mysql_tier_repository.h"
@@ -67,6 +68,7 @@ struct Runtime {
   std::unique_ptr<CouponService> coupons;
   std::unique_ptr<PurchaseService> purchases;
   std::unique_ptr<RedisNonceStore> nonces;
+  std::unique_ptr<MysqlQuoteStore> quotes;
   std::unique_ptr<pos::HmacMemberTokens> member_tokens;
   std::unique_ptr<CheckoutService> checkout;
   std::unique_ptr<TerminalAuthenticator> terminal_auth;

@@ -1,9 +1,10 @@
 // POS endpoints, signed by the terminal (RFC 9421), and the member QR token they scan. So far:
-// identify the shopper.
+// identify the shopper and quote a basket.
 #include "api/handlers/coupon_view_json.h"
 #include "api/handlers/points_json.h"
 #include "api/handlers/routes.h"
 #include "api/http/problem.h"
+#include "loyalty/common/time_format.h"
 #include "loyalty/domain/phone.h"
 
 namespace loyalty::api {
@@ -25,6 +26,102 @@ Json IdentifiedJson(const Identified& id) {
               {"coupons", coupons}};
 }
 
+// lines[i] as TillLines; a wrong type is a 400 naming "lines[i].field".
+Result<std::vector<TillLine>> TillLinesFrom(const Json& body) {
+  auto it = body.find("lines");
+  if (it == body.end() || !it->is_array()) {
+    return InvalidField("lines", "invalid_basket", "lines must be an array of basket lines");
+  }
+  std::vector<TillLine> out;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& l = (*it)[i];
+    const std::string at = "lines[" + std::to_string(i) + "]";
+    if (!l.is_object()) return InvalidField(at, "invalid_basket", at + " must be an object");
+    for (const auto& [key, value] : l.items()) {
+      if (key != "line_no" && key != "sku" && key != "category" && key != "qty" &&
+          key != "unit_price_minor") {
+        return InvalidField(at + "." + key, "unknown_field", at + "." + key + " is not a line field");
+      }
+    }
+    // The field helpers name "qty"; the till needs "lines[3].qty".
+    auto in_line = [&](Error e) {
+      const std::string* field = e.Detail("field");
+      const std::string path = at + "." + (field ? *field : "");
+      e.message = at + ": " + e.message;
+      e.details = {{"field", path}};
+      return tl::unexpected<Error>(std::move(e));
+    };
+    auto line_no = RequiredInt64(l, "line_no");
+    if (!line_no) return in_line(line_no.error());
+    auto sku = RequiredString(l, "sku");
+    if (!sku) return in_line(sku.error());
+    auto category = OptionalString(l, "category");
+    if (!category) return in_line(category.error());
+    auto qty = RequiredInt64(l, "qty");
+    if (!qty) return in_line(qty.error());
+    auto price = RequiredInt64(l, "unit_price_minor");
+    if (!price) return in_line(price.error());
+    if (*line_no < 1 || *line_no > 1'000'000) {
+      return InvalidField(at + ".line_no", "invalid_basket", at + ".line_no must be 1 to 1000000");
+    }
+    TillLine line;
+    line.line_no = static_cast<int>(*line_no);
+    line.sku = *sku;
+    line.category = category->value_or("");
+    line.qty = *qty;
+    line.unit_price_minor = *price;
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+Json MoneyOf(int64_t minor, const std::string& currency) {
+  return Json{{"amount_minor", minor}, {"currency", currency}};
+}
+
+Json QuoteJson(const QuoteResult& r) {
+  const StoredQuote& q = r.quote;
+  std::map<int, int64_t> discount;
+  for (const LineDiscount& d : r.coupons.lines) discount[d.line_no] += d.discount_minor;
+  Json lines = Json::array();
+  for (size_t i = 0; i < q.lines.size(); ++i) {
+    lines.push_back({{"line_no", q.lines[i].line_no},
+                     {"sku", q.lines[i].sku},
+                     {"net", MoneyOf(q.lines[i].net_minor, r.currency)},
+                     {"discount", MoneyOf(discount[q.lines[i].line_no], r.currency)},
+                     {"payable", MoneyOf(r.payable[i].net_minor, r.currency)}});
+  }
+  Json applied = Json::array();
+  for (const AppliedCoupon& a : r.coupons.applied) {
+    applied.push_back({{"code", a.code},
+                       {"definition_id", a.definition_id},
+                       {"kind", CouponKindName(a.kind)},
+                       {"discount", MoneyOf(a.total_discount_minor, r.currency)}});
+  }
+  Json rejected = Json::array();
+  for (const RejectedCoupon& c : r.coupons.rejected) {
+    rejected.push_back({{"code", c.code},
+                        {"reason", c.slug},
+                        {"message_zh", c.message_zh},
+                        {"message_en", c.message_en}});
+  }
+  return Json{{"quote_id", q.quote_id},
+              {"expires_at", FormatInstant(q.expires_at)},
+              {"store_id", q.store_id},
+              {"terminal_id", q.terminal_id},
+              {"member_id", q.member_id ? Json(*q.member_id) : Json()},
+              {"lines", lines},
+              {"coupons", {{"applied", applied}, {"rejected", rejected}}},
+              {"totals",
+               {{"basket", MoneyOf(q.total_minor, r.currency)},
+                {"coupon_discount", MoneyOf(q.discount_minor, r.currency)},
+                {"points_redeemed", q.redeem_points},
+                {"points_value", MoneyOf(q.points_value_minor, r.currency)},
+                {"due", MoneyOf(q.due_minor, r.currency)}}},
+              {"points", {{"available", r.points_available}, {"to_earn", q.points_to_earn}}},
+              {"receipt", {{"zh", r.receipt.zh}, {"en", r.receipt.en}}}};
+}
+
 }  // namespace
 
 void AddPosRoutes(Router& router, AppContext& app) {
@@ -44,6 +141,36 @@ void AddPosRoutes(Router& router, AppContext& app) {
     auto identified = app.checkout.Identify(*till, request);
     if (!identified) return Problem(identified.error(), req.request_id);
     return JsonResponse(200, IdentifiedJson(*identified));
+  });
+
+  router.Add("POST", "/v1/pos/quotes", [&app](HttpRequest& req) {
+    auto till = app.terminals.Authenticate(req);
+    if (!till) return Problem(till.error(), req.request_id);
+    auto body = ReadJsonObject(
+        req, {"store_id", "terminal_id", "member_id", "lines", "coupon_codes", "redeem_points"});
+    if (!body) return body.error();
+    QuoteRequest request;
+    auto store = RequiredString(*body, "store_id");
+    if (!store) return Problem(store.error(), req.request_id);
+    auto terminal = RequiredString(*body, "terminal_id");
+    if (!terminal) return Problem(terminal.error(), req.request_id);
+    auto member = OptionalString(*body, "member_id");
+    if (!member) return Problem(member.error(), req.request_id);
+    auto lines = TillLinesFrom(*body);
+    if (!lines) return Problem(lines.error(), req.request_id);
+    auto codes = OptionalStringArray(*body, "coupon_codes");
+    if (!codes) return Problem(codes.error(), req.request_id);
+    auto points = OptionalInt64(*body, "redeem_points");
+    if (!points) return Problem(points.error(), req.request_id);
+    request.store_id = *store;
+    request.terminal_id = *terminal;
+    request.member_id = *member;
+    request.lines = std::move(*lines);
+    request.coupon_codes = std::move(*codes);
+    request.redeem_points = points->value_or(0);
+    auto quote = app.checkout.Quote(*till, request);
+    if (!quote) return Problem(quote.error(), req.request_id);
+    return JsonResponse(201, QuoteJson(*quote));
   });
 
   router.Add("GET", "/v1/members/:id/qr-token", [&app](HttpRequest& req) {

@@ -40,4 +40,20 @@ Result<std::vector<Store>> MysqlStoreRepository::List() {
   return stores;
 }
 
+Result<std::optional<Store>> MysqlStoreRepository::Find(const std::string& store_id) {
+  std::optional<Store> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(
+        "SELECT store_id, name, time_zone, currency FROM stores WHERE store_id = ?"));
+    s->setString(1, store_id);
+    std::unique_ptr<sql::ResultSet> rs(s->executeQuery());
+    if (rs->next()) {
+      out = Store{rs->getString(1), rs->getString(2), rs->getString(3), rs->getString(4)};
+    }
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
 }  // namespace loyalty

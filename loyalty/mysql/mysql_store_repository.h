@@ -5,23 +5,18 @@
 #include <vector>
 
 #include "loyalty/common/error.h"
+#include "loyalty/domain/ports/store_directory.h"
 #include "loyalty/mysql/mysql_pool.h"
 
 namespace loyalty {
 
-struct Store {
-  std::string store_id;
-  std::string name;
-  std::string time_zone = "Asia/Shanghai";
-  std::string currency = "CNY";
-};
-
-class MysqlStoreRepository {
+class MysqlStoreRepository final : public StoreDirectory {
  public:
   explicit MysqlStoreRepository(MysqlPool& pool) : pool_(pool) {}
   // Inserts or renames the store; idempotent.
   Status Upsert(const Store& store);
   Result<std::vector<Store>> List();
+  Result<std::optional<Store>> Find(const std::string& store_id) override;
 
  private:
   MysqlPool& pool_;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "loyalty/common/time_format.h"
+
 namespace loyalty {
 namespace {
 
@@ -30,7 +32,7 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
   } else if (request.phone) {
     member = members_.FindByPhone(actor, *request.phone);
   } else {
-    auto member_id = tokens_.MemberIdFromToken(*request.qr_token, clock_.Now());
+    auto member_id = ports_.tokens.MemberIdFromToken(*request.qr_token, ports_.clock.Now());
     if (!member_id) return Fail(member_id.error());
     member = members_.Get(actor, *member_id);
   }
@@ -61,11 +63,158 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
   return out;
 }
 
+Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteRequest& request) {
+  if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
+  if (!actor.principal.SeesStore(request.store_id)) {
+    return Fail(Code::kPermissionDenied, "store_forbidden",
+                "this till may not sell in store " + request.store_id);
+  }
+  // A signed till speaks only for itself (its principal is "terminal:<id>").
+  if (actor.principal.staff_id.starts_with("terminal:") &&
+      actor.principal.username != request.terminal_id) {
+    return Fail(Code::kPermissionDenied, "terminal_mismatch",
+                "the request is signed by " + actor.principal.username + " but names terminal " +
+                    request.terminal_id);
+  }
+  auto basket = BasketFromTill(request.lines);
+  if (!basket) return Fail(basket.error());
+  if (request.redeem_points < 0) {
+    return InvalidField("redeem_points", "invalid_redeem_points", "redeem_points must be 0 or more");
+  }
+  if (request.redeem_points > 0 && !request.member_id) {
+    return InvalidField("redeem_points", "invalid_redeem_points",
+                        "points can only be redeemed for an identified member");
+  }
+  auto store = ports_.stores.Find(request.store_id);
+  if (!store) return Fail(store.error());
+  if (!*store) {
+    return Fail(Code::kNotFound, "store_not_found", "no store " + request.store_id);
+  }
+  auto program = points_.Program();
+  if (!program) return Fail(program.error());
+  PointsSummary summary;
+  if (request.member_id) {
+    auto member = members_.Get(actor, *request.member_id);
+    if (!member) return Fail(member.error());
+    if (auto open = RequireOpen(*member); !open) return Fail(open.error());
+    auto points = points_.Summary(actor, *request.member_id);
+    if (!points) return Fail(points.error());
+    summary = *points;
+  }
+  const Instant now = ports_.clock.Now();
+  QuoteResult out;
+  out.currency = program->currency;
+  out.points_available = summary.available;
+  StoredQuote& q = out.quote;
+  q.quote_id = ports_.random.NewId();
+  q.store_id = request.store_id;
+  q.terminal_id = request.terminal_id;
+  q.member_id = request.member_id;
+  q.lines = *basket;
+  q.coupon_codes = request.coupon_codes;
+  q.redeem_points = request.redeem_points;
+  q.created_at = now;
+
+  auto coupons = coupons_.Quote(actor, CouponCheckout{q.quote_id, q.member_id, q.store_id,
+                                                      (*store)->time_zone, q.lines,
+                                                      request.coupon_codes});
+  if (!coupons) return Fail(coupons.error());
+  out.coupons = std::move(coupons->evaluation);
+  // Coupons are held for the reservation time; a quote without coupons lives as long.
+  q.expires_at = coupons->reserved_until.value_or(now + coupons_.ReservationTtl());
+  out.payable = AfterDiscounts(q.lines, out.coupons.lines);
+  q.total_minor = out.coupons.basket_total_minor;
+  q.discount_minor = out.coupons.total_discount_minor;
+
+  // Points as tender: within the program's range, worth no more than what is left to pay, and
+  // not already promised to another live quote of the same member.
+  const RedemptionRules& rules = program->redemption;
+  const int64_t after_coupons = out.coupons.basket_total_after_minor;
+  if (q.redeem_points > 0) {
+    if (q.redeem_points < rules.min_points || q.redeem_points > rules.max_points) {
+      (void)coupons_.Release(actor, q.quote_id);
+      return InvalidField("redeem_points", "invalid_redeem_points",
+                          "redeem between " + std::to_string(rules.min_points) + " and " +
+                              std::to_string(rules.max_points) + " points in one sale");
+    }
+    q.points_value_minor =
+        MulDiv(q.redeem_points, rules.value_minor, rules.points, Rounding::kFloor).value_or(0);
+    if (q.points_value_minor > after_coupons) {
+      (void)coupons_.Release(actor, q.quote_id);
+      return InvalidField("redeem_points", "invalid_redeem_points",
+                          "these points are worth more than the " +
+                              ReceiptAmount(after_coupons, program->currency) + " left to pay");
+    }
+    auto held = ports_.quotes.HeldPoints(*q.member_id, now, q.quote_id);
+    if (!held) return Fail(held.error());
+    if (q.redeem_points > summary.available - *held) {
+      (void)coupons_.Release(actor, q.quote_id);
+      return Fail(Code::kFailedPrecondition, "insufficient_points",
+                  "the member has " + std::to_string(std::max<int64_t>(0, summary.available - *held)) +
+                      " points free to redeem");
+    }
+  }
+  q.due_minor = after_coupons - q.points_value_minor;
+
+  if (q.member_id) {
+    auto earn = purchases_.Quote(*q.member_id, Purchase{q.quote_id, q.store_id,
+                                                        (*store)->time_zone, now, out.payable});
+    if (!earn) return Fail(earn.error());
+    q.points_to_earn = WithCouponMultipliers(earn->points, out.coupons.applied);
+    out.receipt = Receipt(actor, q, summary, program->currency);
+  }
+  if (auto saved = ports_.quotes.Save(q); !saved) {
+    (void)coupons_.Release(actor, q.quote_id);
+    return Fail(saved.error());
+  }
+  return out;
+}
+
+ReceiptLines CheckoutService::Receipt(const Actor& actor, const StoredQuote& q,
+                                      const PointsSummary& summary, const std::string& currency) {
+  ReceiptLines r;
+  const int64_t balance = summary.available - q.redeem_points;
+  r.zh.push_back("本次可得积分 " + std::to_string(q.points_to_earn));
+  r.en.push_back("Points this purchase: " + std::to_string(q.points_to_earn));
+  if (q.redeem_points > 0) {
+    r.zh.push_back("使用积分 " + std::to_string(q.redeem_points) + "，抵扣 " +
+                   ReceiptAmount(q.points_value_minor, currency));
+    r.en.push_back("Points used: " + std::to_string(q.redeem_points) + " (" +
+                   ReceiptAmount(q.points_value_minor, currency) + ")");
+  }
+  r.zh.push_back("积分余额 " + std::to_string(balance));
+  r.en.push_back("Points balance: " + std::to_string(balance));
+  if (!summary.expiring.empty()) {
+    const ExpiringPoints& e = summary.expiring.front();
+    r.zh.push_back(std::to_string(e.points) + " 积分将于 " + FormatDate(e.last_day) + " 到期");
+    r.en.push_back(std::to_string(e.points) + " points expire after " + FormatDate(e.last_day));
+  }
+  if (q.discount_minor > 0) {
+    r.zh.push_back("优惠券节省 " + ReceiptAmount(q.discount_minor, currency));
+    r.en.push_back("Saved with coupons: " + ReceiptAmount(q.discount_minor, currency));
+  }
+  // Tier progress is a courtesy line: a failure to read it never fails the quote.
+  if (auto tier = tiers_.View(actor, *q.member_id); tier && tier->next_level) {
+    const std::string remaining =
+        tier->metric == TierMetric::kSpend ? ReceiptAmount(tier->remaining_to_next, currency)
+                                           : std::to_string(tier->remaining_to_next);
+    const char* unit_zh = tier->metric == TierMetric::kSpend    ? "消费 "
+                          : tier->metric == TierMetric::kPoints ? "积分 "
+                                                                : "到店次数 ";
+    const std::string en = tier->metric == TierMetric::kSpend    ? "Spend " + remaining + " more"
+                           : tier->metric == TierMetric::kPoints ? remaining + " more points"
+                                                                 : remaining + " more visits";
+    r.zh.push_back("距离" + tier->next_level->name_zh + "还需" + unit_zh + remaining);
+    r.en.push_back(en + " to reach " + tier->next_level->name_en);
+  }
+  return r;
+}
+
 Result<std::string> CheckoutService::QrToken(const Actor& actor, const std::string& member_id) {
   auto member = members_.Get(actor, member_id);
   if (!member) return Fail(member.error());
   if (auto open = RequireOpen(*member); !open) return Fail(open.error());
-  return tokens_.TokenFor(member_id, clock_.Now());
+  return ports_.tokens.TokenFor(member_id, ports_.clock.Now());
 }
 
 }  // namespace loyalty

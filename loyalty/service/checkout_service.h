@@ -6,10 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/domain/checkout.h"
 #include "loyalty/domain/ports/member_token_verifier.h"
+#include "loyalty/domain/ports/quote_store.h"
+#include "loyalty/domain/ports/random_source.h"
+#include "loyalty/domain/ports/store_directory.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
+#include "loyalty/service/purchase_service.h"
 #include "loyalty/service/tier_service.h"
 
 namespace loyalty {
@@ -28,12 +33,44 @@ struct Identified {
   std::vector<CouponView> usable_coupons;  // available now, soonest expiring first
 };
 
+// A basket to price, as POST /v1/pos/quotes sends it.
+struct QuoteRequest {
+  std::string store_id;
+  std::string terminal_id;
+  std::optional<std::string> member_id;
+  std::vector<TillLine> lines;
+  std::vector<std::string> coupon_codes;
+  int64_t redeem_points = 0;
+};
+
+struct ReceiptLines {
+  std::vector<std::string> zh;
+  std::vector<std::string> en;
+};
+
+struct QuoteResult {
+  StoredQuote quote;
+  CouponEvaluation coupons;           // applied (held until quote.expires_at) and rejected
+  std::vector<BasketLine> payable;    // each line after its coupon discount
+  std::string currency;
+  int64_t points_available = 0;       // before this sale
+  ReceiptLines receipt;
+};
+
+struct CheckoutPorts {
+  StoreDirectory& stores;
+  QuoteStore& quotes;
+  RandomSource& random;
+  const MemberTokenVerifier& tokens;
+  const Clock& clock;
+};
+
 class CheckoutService {
  public:
-  CheckoutService(MemberService& members, PointsService& points, TierService& tiers,
-                  CouponService& coupons, const MemberTokenVerifier& tokens, const Clock& clock)
-      : members_(members), points_(points), tiers_(tiers), coupons_(coupons), tokens_(tokens),
-        clock_(clock) {}
+  CheckoutService(CheckoutPorts ports, MemberService& members, PointsService& points,
+                  TierService& tiers, CouponService& coupons, PurchaseService& purchases)
+      : ports_(ports), members_(members), points_(points), tiers_(tiers), coupons_(coupons),
+        purchases_(purchases) {}
 
   // 400 invalid_identify_request unless exactly one way is given; the lookups' own 400s (a
   // mistyped card number), 400 invalid_qr_token, 409 expired_qr_token (ask the member to
@@ -43,13 +80,25 @@ class CheckoutService {
   // 30 s; staff may fetch it to help at the desk).
   Result<std::string> QrToken(const Actor& actor, const std::string& member_id);
 
+  // Prices a basket: coupon discounts per line (the coupons held for the quote), points used as
+  // tender, points to earn, and receipt lines. The quote holds until expires_at (the coupon
+  // reservation time); the points it redeems count against the member's balance for other
+  // quotes until then. Errors: 403 for another store or terminal, 404 store_not_found /
+  // member_not_found, 400 invalid_basket naming the line, invalid_redeem_points (no member,
+  // outside the program's per-transaction range, or worth more than the amount due), 409
+  // insufficient_points.
+  Result<QuoteResult> Quote(const Actor& actor, const QuoteRequest& request);
+
  private:
+  ReceiptLines Receipt(const Actor& actor, const StoredQuote& quote, const PointsSummary& summary,
+                       const std::string& currency);
+
+  CheckoutPorts ports_;
   MemberService& members_;
   PointsService& points_;
   TierService& tiers_;
   CouponService& coupons_;
-  const MemberTokenVerifier& tokens_;
-  const Clock& clock_;
+  PurchaseService& purchases_;
 };
 
 }  // namespace loyalty

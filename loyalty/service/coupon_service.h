@@ -125,6 +125,9 @@ class CouponService {
   Result<std::vector<std::string>> Restore(const Actor& actor, const std::string& txn_ref,
                                            const std::string& store_zone);
 
+  // How long a quote holds its coupons.
+  std::chrono::seconds ReservationTtl() const { return options_.reservation_ttl; }
+
   // Maintenance: reservations past their end are set back to issued (they already read so).
   Result<int> ReleaseEndedReservations();
 
