@@ -26,6 +26,15 @@ Json IdentifiedJson(const Identified& id) {
               {"coupons", coupons}};
 }
 
+// A refused terminal signature: the 401 names the scheme the till must use.
+HttpResponse SignatureProblem(const Error& error, const std::string& request_id) {
+  HttpResponse r = Problem(error, request_id);
+  for (auto& [name, value] : r.headers) {
+    if (name == "WWW-Authenticate") value = "Signature";
+  }
+  return r;
+}
+
 // lines[i] as TillLines; a wrong type is a 400 naming "lines[i].field".
 Result<std::vector<TillLine>> TillLinesFrom(const Json& body) {
   auto it = body.find("lines");
@@ -127,7 +136,7 @@ Json QuoteJson(const QuoteResult& r) {
 void AddPosRoutes(Router& router, AppContext& app) {
   router.Add("POST", "/v1/pos/identify", [&app](HttpRequest& req) {
     auto till = app.terminals.Authenticate(req);
-    if (!till) return Problem(till.error(), req.request_id);
+    if (!till) return SignatureProblem(till.error(), req.request_id);
     auto body = ReadJsonObject(req, {"card_no", "phone", "qr_token"});
     if (!body) return body.error();
     IdentifyRequest request;
@@ -145,7 +154,7 @@ void AddPosRoutes(Router& router, AppContext& app) {
 
   router.Add("POST", "/v1/pos/quotes", [&app](HttpRequest& req) {
     auto till = app.terminals.Authenticate(req);
-    if (!till) return Problem(till.error(), req.request_id);
+    if (!till) return SignatureProblem(till.error(), req.request_id);
     auto body = ReadJsonObject(
         req, {"store_id", "terminal_id", "member_id", "lines", "coupon_codes", "redeem_points"});
     if (!body) return body.error();

@@ -97,7 +97,7 @@ Result<CouponDefinition> CouponService::Definition(const std::string& definition
   return **found;
 }
 
-Result<std::string> CouponService::NewCode(const std::string& prefix) {
+std::string CouponService::NewCode(const std::string& prefix) {
   return MakeCouponCode(random_.Bytes(kCouponRandomBytes), prefix);
 }
 
@@ -160,24 +160,34 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
     }
     member_ids.push_back(id);
   }
+  auto issued = IssueToMembers(*definition, member_ids, *prefix, issue_ref,
+                               NewAuditEntry(actor, random_, clock_, "coupon.issue",
+                                             "coupon_definition", definition_id,
+                                             "{\"members\":" +
+                                                 std::to_string(member_ids.size()) + "}"));
+  if (!issued) return Fail(issued.error());
+  result.issued = std::move(*issued);
+  return result;
+}
+
+Result<std::vector<IssuedCoupon>> CouponService::IssueToMembers(
+    const CouponDefinition& definition, const std::vector<std::string>& member_ids,
+    const std::string& prefix, const std::string& issue_ref, AuditEntry audit) {
+  const Instant now = clock_.Now();
   std::map<std::string, IssuedCoupon> by_member;
   std::vector<std::string> pending = member_ids;
-  std::optional<AuditEntry> audit = NewAuditEntry(
-      actor, random_, clock_, "coupon.issue", "coupon_definition", definition_id,
-      "{\"members\":" + std::to_string(member_ids.size()) + "}");
+  std::optional<AuditEntry> unwritten = std::move(audit);
   for (int attempt = 0; !pending.empty(); ++attempt) {
     if (attempt > kMaxCodeRedraws) {
       return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
     }
     std::vector<IssuedCoupon> batch;
     for (const std::string& id : pending) {
-      auto code = NewCode(*prefix);
-      if (!code) return Fail(code.error());
-      batch.push_back(NewCoupon(*definition, *code, id, now, issue_ref));
+      batch.push_back(NewCoupon(definition, NewCode(prefix), id, now, issue_ref));
     }
-    auto skipped = coupons_.Insert(batch, audit);
+    auto skipped = coupons_.Insert(batch, unwritten);
     if (!skipped) return Fail(skipped.error());
-    audit.reset();  // written with the first batch
+    unwritten.reset();  // written with the first batch
     std::set<std::string> skipped_codes(skipped->begin(), skipped->end());
     pending.clear();
     for (IssuedCoupon& c : batch) {
@@ -186,17 +196,18 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
         by_member[id] = std::move(c);
         continue;
       }
-      auto existing = coupons_.FindByIssue(id, definition_id, issue_ref);
+      auto existing = coupons_.FindByIssue(id, definition.id, issue_ref);
       if (!existing) return Fail(existing.error());
       if (*existing) {
-        by_member[id] = std::move(**existing);  // a repeat of this request
+        by_member[id] = std::move(**existing);  // issued before under this issue_ref
       } else {
         pending.push_back(id);  // the code was taken: draw another
       }
     }
   }
-  for (const std::string& id : member_ids) result.issued.push_back(std::move(by_member[id]));
-  return result;
+  std::vector<IssuedCoupon> out;
+  for (const std::string& id : member_ids) out.push_back(std::move(by_member[id]));
+  return out;
 }
 
 Result<IssueJob> CouponService::GetJob(const Actor& actor, const std::string& job_id) {
@@ -243,9 +254,7 @@ Result<int64_t> CouponService::RunIssueJobs() {
       std::vector<IssuedCoupon> batch;
       batch.reserve(n);
       for (size_t i = 0; i < n; ++i) {
-        auto code = NewCode(job.prefix);
-        if (!code) return Fail(code.error());
-        batch.push_back(NewCoupon(*definition, *code, std::nullopt, now, issue_ref));
+        batch.push_back(NewCoupon(*definition, NewCode(job.prefix), std::nullopt, now, issue_ref));
       }
       // In key order, so the batch fills neighbouring index pages instead of random ones.
       std::sort(batch.begin(), batch.end(), [](const IssuedCoupon& a, const IssuedCoupon& b) {
@@ -296,22 +305,12 @@ Status CouponService::IssueBirthdayCoupon(const Actor& actor, const std::string&
   if (!definition_id) return {};
   auto definition = Definition(*definition_id);
   if (!definition) return Fail(definition.error());
-  const std::string issue_ref = "birthday:" + std::to_string(static_cast<int>(today.year()));
-  for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
-    auto existing = coupons_.FindByIssue(member_id, *definition_id, issue_ref);
-    if (!existing) return Fail(existing.error());
-    if (*existing) return {};
-    auto code = NewCode("");
-    if (!code) return Fail(code.error());
-    IssuedCoupon c = NewCoupon(*definition, *code, member_id, now, issue_ref);
-    auto skipped = coupons_.Insert(
-        {c}, NewAuditEntry(Actor::System(actor.request_id), random_, clock_,
-                           "coupon.issue_birthday", "member", member_id,
-                           "{\"definition_id\":\"" + *definition_id + "\"}"));
-    if (!skipped) return Fail(skipped.error());
-    if (skipped->empty()) return {};
-  }
-  return Fail(Code::kInternal, "code_space_exhausted", "could not draw an unused coupon code");
+  auto issued = IssueToMembers(
+      *definition, {member_id}, "", "birthday:" + std::to_string(static_cast<int>(today.year())),
+      NewAuditEntry(Actor::System(actor.request_id), random_, clock_, "coupon.issue_birthday",
+                    "member", member_id, "{\"definition_id\":\"" + *definition_id + "\"}"));
+  if (!issued) return Fail(issued.error());
+  return {};
 }
 
 Result<WalletPage> CouponService::Wallet(const Actor& actor, const std::string& member_id,
@@ -378,10 +377,8 @@ Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string
   // Coupon and points in one transaction: a repeat with the same exchange_ref, even at the same
   // moment, finds the first coupon and pays nothing.
   for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
-    auto code = NewCode("");
-    if (!code) return Fail(code.error());
     auto paid = coupons_.InsertPaid(
-        NewCoupon(*definition, *code, member_id, clock_.Now(), "exchange:" + exchange_ref), *debit,
+        NewCoupon(*definition, NewCode(""), member_id, clock_.Now(), "exchange:" + exchange_ref), *debit,
         NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
                       "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
                           std::to_string(definition->points_cost) + "}"));

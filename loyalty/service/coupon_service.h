@@ -88,6 +88,13 @@ class CouponService {
   // (RunIssueJobs makes the codes). Unknown members are 404 member_not_found naming the id.
   Result<IssueResult> Issue(const Actor& actor, const std::string& definition_id,
                             const IssueRequest& request, const std::string& issue_ref);
+  // One coupon per member (already checked to exist) under `issue_ref`, in one transaction with
+  // `audit`; a member who already has one from this issue_ref gets that one back. Campaigns
+  // issue to a resolved segment through this, max_members_per_issue at a time.
+  Result<std::vector<IssuedCoupon>> IssueToMembers(const CouponDefinition& definition,
+                                                   const std::vector<std::string>& member_ids,
+                                                   const std::string& prefix,
+                                                   const std::string& issue_ref, AuditEntry audit);
   Result<IssueJob> GetJob(const Actor& actor, const std::string& job_id);
   // The codes a finished (or running) job has made so far, by code.
   Result<CouponPage> JobCodes(const Actor& actor, const std::string& job_id,
@@ -135,7 +142,7 @@ class CouponService {
   Result<CouponDefinition> Definition(const std::string& definition_id);
   Result<CouponView> View(IssuedCoupon coupon);  // one coupon
   Result<CouponView> View(IssuedCoupon coupon, const std::string& currency);
-  Result<std::string> NewCode(const std::string& prefix);
+  std::string NewCode(const std::string& prefix);
   Status IssueBirthdayCoupon(const Actor& actor, const std::string& member_id);
   Result<std::vector<CouponUse>> Uses(const std::vector<IssuedCoupon>& coupons,
                                       const std::string& store_zone);

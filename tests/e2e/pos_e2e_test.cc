@@ -3,14 +3,16 @@
 // card number, phone in any usual format or the rotating QR token of the member's card page.
 // Every way a signature can be wrong has its own answer (missing, bad, stale, replayed, unknown
 // terminal, body swapped under a valid signature); key rotation keeps the old key for the overlap
-// only; bad identify bodies are 400s naming the field.
+// only; a disabled till is 403; bad identify bodies are 400s naming the field, an old QR token is
+// 409, and an erased member is not found however scanned.
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <ctime>
 
+#include "loyalty/crypto/openssl_crypto.h"
 #include "pos-adapter/content_digest.h"
 #include "pos-adapter/http_signature.h"
+#include "pos-adapter/member_qr.h"
 #include "tests/e2e/e2e_helpers.h"
 
 namespace loyalty::testing::e2e {
@@ -55,7 +57,17 @@ struct Signing {
   std::string nonce;               // default: random
   std::vector<std::string> components = {"@method", "@path", "content-digest"};
   std::string path = kIdentify;    // the path that is signed (normally the one requested)
+  std::string authority;           // the Host that is signed; default: the one curl sends
+  std::optional<std::string> alg;  // left out by default, as in the POS guide's example
+  bool sha512 = false;             // Content-Digest with sha-512 as well
 };
+
+Signing As(const std::string& keyid, const std::string& key) {
+  Signing s;
+  s.keyid = keyid;
+  s.key = key;
+  return s;
+}
 
 class PosE2e : public ::testing::Test {
  protected:
@@ -133,18 +145,19 @@ class PosE2e : public ::testing::Test {
   HttpClient& http() { return *suite_->http; }
   static std::string ZhangId() { return zhang_["member_id"]; }
   static std::string ZhangCard() { return zhang_["card_no"]; }
-  static Signing Till(const std::string& id = "S1-T1") { return Signing{id, keys_[id]}; }
+  static Signing Till(const std::string& id = "S1-T1") { return As(id, keys_[id]); }
 
   // The headers a till sends for `body`: Content-Type, Content-Digest, Signature-Input and
   // Signature, signed over the request as the server will see it (curl sends
   // Host: 127.0.0.1:<port>).
   static std::map<std::string, std::string> SignedHeaders(const std::string& body,
                                                           const Signing& s) {
-    const std::string digest = pos::ContentDigestHeader(body);
+    const std::string digest = pos::ContentDigestHeader(body, s.sha512);
     pos::HttpRequest request;
     request.method = "POST";
     request.scheme = "http";
-    request.authority = "127.0.0.1:" + std::to_string(suite_->server->port());
+    request.authority = s.authority.empty() ? "127.0.0.1:" + std::to_string(suite_->server->port())
+                                            : s.authority;
     request.path = s.path;
     request.headers = {{"content-type", "application/json"}, {"content-digest", digest}};
     request.body = body;
@@ -153,6 +166,7 @@ class PosE2e : public ::testing::Test {
     params.created = s.created.value_or(UnixNow());
     params.nonce = s.nonce.empty() ? RandomHex(32) : s.nonce;
     params.keyid = s.keyid;
+    params.alg = s.alg;
     auto signed_ = pos::SignRequest(request, s.key, params);
     EXPECT_TRUE(signed_.has_value()) << (signed_ ? "" : signed_.error().message);
     if (!signed_) return {};
@@ -279,7 +293,7 @@ TEST_F(PosE2e, BadBodiesAre400NamingTheField) {
   EXPECT_TRUE(IsProblem(Identify({{"card_no", 1234}}), 400, "invalid_type", "card_no"));
   EXPECT_TRUE(IsProblem(Identify({{"email", "zhang.wei@example.com"}}), 400, "unknown_field", "email"));
   // Not JSON, or not an object (signed correctly all the same).
-  for (const std::string text : {std::string("{\"card_no\":"), std::string("[]")}) {
+  for (const std::string& text : {std::string("{\"card_no\":"), std::string("[]")}) {
     EXPECT_TRUE(IsProblem(Send(text, SignedHeaders(text, Till())), 400, "invalid_json")) << text;
   }
 }
@@ -366,7 +380,7 @@ TEST_F(PosE2e, ASignatureMustCoverTheBodyDigest) {
 }
 
 TEST_F(PosE2e, AnUnknownTerminalIsUnknownKey) {
-  Signing s{"S9-T9", keys_["S1-T1"]};
+  const Signing s = As("S9-T9", keys_["S1-T1"]);
   EXPECT_TRUE(IsProblem(Identify({{"card_no", ZhangCard()}}, s), 401, "unknown_key"));
 }
 
@@ -375,7 +389,7 @@ TEST_F(PosE2e, KeyRotationKeepsTheOldKeyForTheOverlapOnly) {
   const std::string k1 = KeyFrom(RunLoyalty(suite_->env, {"admin", "add-terminal", "--store", "S1", "--id", id}));
   ASSERT_EQ(k1.size(), 64u);
   const json body = {{"card_no", ZhangCard()}};
-  ExpectZhang(Identify(body, {id, k1}));
+  ExpectZhang(Identify(body, As(id, k1)));
 
   // Rotated with an overlap: both keys work.
   const CommandResult rotated =
@@ -383,8 +397,8 @@ TEST_F(PosE2e, KeyRotationKeepsTheOldKeyForTheOverlapOnly) {
   const std::string k2 = KeyFrom(rotated);
   ASSERT_EQ(k2.size(), 64u) << rotated.output;
   EXPECT_NE(k2, k1);
-  ExpectZhang(Identify(body, {id, k2}));
-  ExpectZhang(Identify(body, {id, k1}));
+  ExpectZhang(Identify(body, As(id, k2)));
+  ExpectZhang(Identify(body, As(id, k1)));
 
   // Rotated again without an overlap: only the newest key works; the one before it and the one
   // before that are refused.
@@ -392,15 +406,107 @@ TEST_F(PosE2e, KeyRotationKeepsTheOldKeyForTheOverlapOnly) {
       RunLoyalty(suite_->env, {"admin", "rotate-terminal-key", "--id", id, "--overlap-hours", "0"});
   const std::string k3 = KeyFrom(again);
   ASSERT_EQ(k3.size(), 64u) << again.output;
-  ExpectZhang(Identify(body, {id, k3}));
-  EXPECT_TRUE(IsProblem(Identify(body, {id, k2}), 401, "bad_signature"));
-  EXPECT_TRUE(IsProblem(Identify(body, {id, k1}), 401, "bad_signature"));
+  ExpectZhang(Identify(body, As(id, k3)));
+  EXPECT_TRUE(IsProblem(Identify(body, As(id, k2)), 401, "bad_signature"));
+  EXPECT_TRUE(IsProblem(Identify(body, As(id, k1)), 401, "bad_signature"));
 
   // Rotating a terminal that does not exist fails on the command line.
   const CommandResult unknown =
       RunLoyalty(suite_->env, {"admin", "rotate-terminal-key", "--id", "S9-T9"});
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   EXPECT_NE(unknown.output.find("terminal_not_found"), std::string::npos) << unknown.output;
+}
+
+
+TEST_F(PosE2e, ADisabledTerminalIsForbidden) {
+  const std::string id = "S1-D" + RandomHex(4);
+  const std::string key =
+      KeyFrom(RunLoyalty(suite_->env, {"admin", "add-terminal", "--store", "S1", "--id", id}));
+  ASSERT_EQ(key.size(), 64u);
+  ExpectZhang(Identify({{"card_no", ZhangCard()}}, As(id, key)));
+  suite_->db->Execute("UPDATE terminals SET active = 0 WHERE terminal_id = '" + id + "'");
+  EXPECT_TRUE(
+      IsProblem(Identify({{"card_no", ZhangCard()}}, As(id, key)), 403, "terminal_disabled"));
+}
+
+TEST_F(PosE2e, ARefusedRequestDoesNotUseUpItsNonce) {
+  // Otherwise anyone could burn a till's next nonces without knowing its key.
+  Signing wrong = Till();
+  wrong.key = keys_["S2-T1"];
+  wrong.nonce = RandomHex(32);
+  EXPECT_TRUE(IsProblem(Identify({{"card_no", ZhangCard()}}, wrong), 401, "bad_signature"));
+  Signing stale = Till();
+  stale.created = UnixNow() - 400;
+  stale.nonce = RandomHex(32);
+  EXPECT_TRUE(IsProblem(Identify({{"card_no", ZhangCard()}}, stale), 401, "stale_signature"));
+  for (const std::string& nonce : {wrong.nonce, stale.nonce}) {
+    Signing right = Till();
+    right.nonce = nonce;
+    ExpectZhang(Identify({{"card_no", ZhangCard()}}, right));
+  }
+}
+
+TEST_F(PosE2e, ATillMayCoverMoreComponentsAndAnnounceItsAlgorithm) {
+  // Host and Content-Type must reach the verifier byte for byte as curl sent them.
+  Signing more = Till();
+  more.components = {"@method", "@authority", "@path", "content-type", "content-digest"};
+  ExpectZhang(Identify({{"card_no", ZhangCard()}}, more));
+  // The same, signed for another host: the signature no longer matches.
+  more.authority = "loyalty.example.com";
+  EXPECT_TRUE(IsProblem(Identify({{"card_no", ZhangCard()}}, more), 401, "bad_signature"));
+  Signing with_alg = Till();
+  with_alg.alg = "hmac-sha256";
+  with_alg.sha512 = true;
+  ExpectZhang(Identify({{"card_no", ZhangCard()}}, with_alg));
+  with_alg.alg = "rsa-pss-sha512";
+  EXPECT_TRUE(IsProblem(Identify({{"card_no", ZhangCard()}}, with_alg), 400,
+                        "unsupported_signature_algorithm"));
+  Signing long_nonce = Till();
+  long_nonce.nonce = std::string(129, 'n');
+  EXPECT_TRUE(
+      IsProblem(Identify({{"card_no", ZhangCard()}}, long_nonce), 400, "malformed_signature"));
+}
+
+TEST_F(PosE2e, AnOldQrTokenIsExpiredAndOneFromTheFutureInvalid) {
+  // Tokens are minted here with the key the server derives from its master key, at chosen times,
+  // instead of waiting a minute for a real one to age.
+  auto master = ParseMasterKey(suite_->env.at("LOYALTY_MASTER_KEY"));
+  ASSERT_TRUE(master.has_value());
+  const auto derived = DeriveKey(*master, "loyalty/member-qr/v1");
+  const std::string key(reinterpret_cast<const char*>(derived.data()), derived.size());
+  const Instant now =
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  auto token_at = [&](std::chrono::seconds offset) {
+    auto t = pos::IssueMemberQrToken(key, ZhangId(), now + offset);
+    EXPECT_TRUE(t.has_value());
+    return t ? *t : std::string();
+  };
+  ExpectZhang(Identify({{"qr_token", token_at(std::chrono::seconds(0))}}));  // the key is right
+  EXPECT_TRUE(IsProblem(Identify({{"qr_token", token_at(std::chrono::seconds(-120))}}), 409,
+                        "expired_qr_token", "qr_token"));
+  EXPECT_TRUE(IsProblem(Identify({{"qr_token", token_at(std::chrono::seconds(120))}}), 400,
+                        "invalid_qr_token", "qr_token"));
+}
+
+TEST_F(PosE2e, AnErasedMemberIsNotFoundHoweverScanned) {
+  const std::string phone = "1385999" + std::to_string(1000 + std::random_device()() % 9000);
+  const HttpResult enrolled = http().Post("/v1/members", {{"phone", phone}, {"name", "被遗忘"}},
+                                          suite_->Token("cashier1"));
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body;
+  const std::string id = enrolled.Json()["member_id"];
+  const std::string card = enrolled.Json()["card_no"];
+  const HttpResult qr = http().Get("/v1/members/" + id + "/qr-token", suite_->Token("cashier1"));
+  ASSERT_EQ(qr.status, 200) << qr.body;
+  const std::string token = qr.Json()["token"];
+  ASSERT_EQ(Identify({{"qr_token", token}}).status, 200);
+
+  const HttpResult erased = http().Delete("/v1/members/" + id, suite_->Token("admin"));
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_TRUE(IsProblem(Identify({{"card_no", card}}), 404, "member_not_found"));
+  EXPECT_TRUE(IsProblem(Identify({{"phone", phone}}), 404, "member_not_found"));
+  EXPECT_TRUE(IsProblem(Identify({{"qr_token", token}}), 404, "member_not_found"));
+  EXPECT_TRUE(IsProblem(http().Get("/v1/members/" + id + "/qr-token", suite_->Token("cashier1")),
+                        404, "member_not_found"));
 }
 
 }  // namespace
