@@ -33,7 +33,12 @@ Result<std::vector<BasketLine>> BasketFromTill(const std::vector<TillLine>& line
     if (l.unit_price_minor < 0 || l.unit_price_minor > kCouponMaxMinor) {
       return Bad(i, "unit_price_minor", "must be between 0 and " + std::to_string(kCouponMaxMinor));
     }
-    // qty <= 1e5 and price <= 1e12 keep the product below 1e17, far inside int64.
+    // qty <= 1e5 and price <= 1e12 keep the product below 1e17, far inside int64; the line's
+    // total has the same ceiling as any amount the coupon evaluator takes.
+    if (l.qty * l.unit_price_minor > kCouponMaxMinor) {
+      return Bad(i, "unit_price_minor",
+                 "times qty must not exceed " + std::to_string(kCouponMaxMinor));
+    }
     out.push_back(BasketLine{l.line_no, l.sku, l.category, l.qty, l.qty * l.unit_price_minor, 0});
   }
   return out;

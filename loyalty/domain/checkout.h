@@ -25,8 +25,8 @@ inline constexpr int64_t kMaxTillQty = 100'000;
 
 // The basket (net = qty × unit price). Fails with invalid_basket naming the field
 // ("lines[2].qty") for: no lines or more than kMaxTillLines, line_no < 1 or repeated, an empty or
-// over-long sku (64) or category (64), qty outside 1..kMaxTillQty, a negative unit price or one
-// above kCouponMaxMinor.
+// over-long sku (64) or category (64), qty outside 1..kMaxTillQty, a negative unit price, or a
+// line total (qty × unit price) above kCouponMaxMinor.
 Result<std::vector<BasketLine>> BasketFromTill(const std::vector<TillLine>& lines);
 
 // Each line's net less its coupon discount: what the shopper pays for it, and what earns points.

@@ -12,6 +12,18 @@ namespace {
 constexpr int kWalletPage = 200;
 constexpr int kMaxWalletPages = 5;
 
+// Gives a quote's coupons back unless the quote was saved: every refusal after the coupons were
+// reserved must not leave them held until the reservation runs out.
+struct ReleaseUnlessKept {
+  CouponService& coupons;
+  const Actor& actor;
+  std::string reservation_id;
+  bool kept = false;
+  ~ReleaseUnlessKept() {
+    if (!kept) (void)coupons.Release(actor, reservation_id);
+  }
+};
+
 Status RequireOpen(const Member& member) {
   if (member.status != MemberStatus::kErased) return {};
   return Fail(Code::kNotFound, "member_not_found", "this membership was closed");
@@ -119,6 +131,7 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
                                                       (*store)->time_zone, q.lines,
                                                       request.coupon_codes});
   if (!coupons) return Fail(coupons.error());
+  ReleaseUnlessKept hold{coupons_, actor, q.quote_id};
   out.coupons = std::move(coupons->evaluation);
   // Coupons are held for the reservation time; a quote without coupons lives as long.
   q.expires_at = coupons->reserved_until.value_or(now + coupons_.ReservationTtl());
@@ -132,7 +145,6 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   const int64_t after_coupons = out.coupons.basket_total_after_minor;
   if (q.redeem_points > 0) {
     if (q.redeem_points < rules.min_points || q.redeem_points > rules.max_points) {
-      (void)coupons_.Release(actor, q.quote_id);
       return InvalidField("redeem_points", "invalid_redeem_points",
                           "redeem between " + std::to_string(rules.min_points) + " and " +
                               std::to_string(rules.max_points) + " points in one sale");
@@ -140,7 +152,6 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
     q.points_value_minor =
         MulDiv(q.redeem_points, rules.value_minor, rules.points, Rounding::kFloor).value_or(0);
     if (q.points_value_minor > after_coupons) {
-      (void)coupons_.Release(actor, q.quote_id);
       return InvalidField("redeem_points", "invalid_redeem_points",
                           "these points are worth more than the " +
                               ReceiptAmount(after_coupons, program->currency) + " left to pay");
@@ -148,7 +159,6 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
     auto held = ports_.quotes.HeldPoints(*q.member_id, now, q.quote_id);
     if (!held) return Fail(held.error());
     if (q.redeem_points > summary.available - *held) {
-      (void)coupons_.Release(actor, q.quote_id);
       return Fail(Code::kFailedPrecondition, "insufficient_points",
                   "the member has " + std::to_string(std::max<int64_t>(0, summary.available - *held)) +
                       " points free to redeem");
@@ -163,10 +173,8 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
     q.points_to_earn = WithCouponMultipliers(earn->points, out.coupons.applied);
     out.receipt = Receipt(actor, q, summary, program->currency);
   }
-  if (auto saved = ports_.quotes.Save(q); !saved) {
-    (void)coupons_.Release(actor, q.quote_id);
-    return Fail(saved.error());
-  }
+  if (auto saved = ports_.quotes.Save(q); !saved) return Fail(saved.error());
+  hold.kept = true;
   return out;
 }
 

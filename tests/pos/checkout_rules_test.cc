@@ -40,6 +40,7 @@ TEST(BasketFromTill, EveryBadLineIsNamed) {
       {{Line(1, kMaxTillQty + 1, 100)}, "lines[0].qty"},
       {{Line(1, 1, -1)}, "lines[0].unit_price_minor"},
       {{Line(1, 1, kCouponMaxMinor + 1)}, "lines[0].unit_price_minor"},
+      {{Line(1, 2, kCouponMaxMinor / 2 + 1)}, "lines[0].unit_price_minor"},
   };
   for (const Case& c : cases) {
     auto basket = BasketFromTill(c.lines);
@@ -50,10 +51,10 @@ TEST(BasketFromTill, EveryBadLineIsNamed) {
   EXPECT_FALSE(BasketFromTill(std::vector<TillLine>(kMaxTillLines + 1, Line(1, 1, 1))).has_value());
 }
 
-TEST(BasketFromTill, TheLargestBasketDoesNotOverflow) {
-  auto basket = BasketFromTill({Line(1, kMaxTillQty, kCouponMaxMinor)});
+TEST(BasketFromTill, TheLargestLineIsAccepted) {
+  auto basket = BasketFromTill({Line(1, kMaxTillQty, kCouponMaxMinor / kMaxTillQty)});
   ASSERT_TRUE(basket.has_value());
-  EXPECT_EQ((*basket)[0].net_minor, kMaxTillQty * kCouponMaxMinor);
+  EXPECT_EQ((*basket)[0].net_minor, kCouponMaxMinor);
 }
 
 TEST(AfterDiscounts, SubtractsEachLinesDiscountAndNeverGoesBelowZero) {
