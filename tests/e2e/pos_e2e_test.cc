@@ -13,7 +13,7 @@
 #include "pos-adapter/content_digest.h"
 #include "pos-adapter/http_signature.h"
 #include "pos-adapter/member_qr.h"
-#include "tests/e2e/e2e_helpers.h"
+#include "tests/e2e/pos_till.h"
 
 namespace loyalty::testing::e2e {
 namespace {
@@ -23,12 +23,6 @@ using nlohmann::json;
 constexpr const char* kIdentify = "/v1/pos/identify";
 constexpr const char* kZhangPhone = "13800138000";
 
-// The key `loyalty admin add-terminal` / `rotate-terminal-key` printed ("key <64 hex>").
-std::string KeyFrom(const CommandResult& r) {
-  const auto at = r.output.find("key ");
-  if (r.exit_code != 0 || at == std::string::npos) return "";
-  return r.output.substr(at + 4, 64);
-}
 
 // Damm check digit, written independently of the server's (loyalty/domain/card_number.cc).
 char DammCheck(const std::string& digits) {
@@ -43,11 +37,6 @@ char DammCheck(const std::string& digits) {
   return static_cast<char>('0' + interim);
 }
 
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // How a test wants its request signed; the defaults are what a correct till sends.
 struct Signing {
@@ -73,18 +62,7 @@ class PosE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     suite_ = SuiteServer::Start([](SuiteServer& s) {
-      for (const char* store : {"S1", "S2"}) {
-        const CommandResult r =
-            RunLoyalty(s.env, {"admin", "add-store", "--id", store, "--name", store});
-        ASSERT_EQ(r.exit_code, 0) << r.output;
-      }
-      for (const char* id : {"S1-T1", "S2-T1"}) {
-        const std::string store = std::string(id).substr(0, 2);
-        const CommandResult r =
-            RunLoyalty(s.env, {"admin", "add-terminal", "--store", store, "--id", id});
-        keys_[id] = KeyFrom(r);
-        ASSERT_EQ(keys_[id].size(), 64u) << r.output;
-      }
+      AddStoresAndTills(s, {"S1", "S2"}, {"S1-T1", "S2-T1"}, keys_);
     });
     if (!suite_ || !suite_->server) return;
     // 张伟 with one coupon in the wallet (and one revoked, which a till must not offer).

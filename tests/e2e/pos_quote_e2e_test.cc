@@ -11,9 +11,7 @@
 #include <thread>
 
 #include "loyalty/domain/coupon_code.h"
-#include "pos-adapter/content_digest.h"
-#include "pos-adapter/http_signature.h"
-#include "tests/e2e/e2e_helpers.h"
+#include "tests/e2e/pos_till.h"
 
 namespace loyalty::testing::e2e {
 namespace {
@@ -23,17 +21,6 @@ using nlohmann::json;
 constexpr const char* kQuotes = "/v1/pos/quotes";
 
 // The key `loyalty admin add-terminal` printed ("key <64 hex>").
-std::string KeyFrom(const CommandResult& r) {
-  const auto at = r.output.find("key ");
-  if (r.exit_code != 0 || at == std::string::npos) return "";
-  return r.output.substr(at + 4, 64);
-}
-
-int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A code nobody was issued: well formed (the check symbol is right) but random.
 std::string UnissuedCode() {
@@ -73,18 +60,7 @@ class QuoteSuite {
                                             std::map<std::string, std::string>& keys) {
     return SuiteServer::Start([&](SuiteServer& s) {
       for (const auto& [k, v] : extra) s.env[k] = v;
-      for (const char* store : {"S1", "S2"}) {
-        const CommandResult r =
-            RunLoyalty(s.env, {"admin", "add-store", "--id", store, "--name", store});
-        ASSERT_EQ(r.exit_code, 0) << r.output;
-      }
-      for (const char* id : {"S1-T1", "S1-T2", "S2-T1"}) {
-        const std::string store = std::string(id).substr(0, 2);
-        const CommandResult r =
-            RunLoyalty(s.env, {"admin", "add-terminal", "--store", store, "--id", id});
-        keys[id] = KeyFrom(r);
-        ASSERT_EQ(keys[id].size(), 64u) << r.output;
-      }
+      AddStoresAndTills(s, {"S1", "S2"}, {"S1-T1", "S1-T2", "S2-T1"}, keys);
     });
   }
 };
@@ -162,26 +138,7 @@ class PosQuoteBase : public ::testing::Test {
   // Headers of a correctly signed till request for `body` (RFC 9421 over "@method" "@path"
   // "content-digest", created now, a fresh nonce, keyid = terminal id).
   std::map<std::string, std::string> Signed(const std::string& body, const std::string& till) {
-    const std::string digest = pos::ContentDigestHeader(body);
-    pos::HttpRequest request;
-    request.method = "POST";
-    request.scheme = "http";
-    request.authority = "127.0.0.1:" + std::to_string(server_->server->port());
-    request.path = kQuotes;
-    request.headers = {{"content-type", "application/json"}, {"content-digest", digest}};
-    request.body = body;
-    pos::SignatureParams params;
-    params.components = {"@method", "@path", "content-digest"};
-    params.created = UnixNow();
-    params.nonce = RandomHex(32);
-    params.keyid = till;
-    auto signed_ = pos::SignRequest(request, (*keys_)[till], params);
-    EXPECT_TRUE(signed_.has_value()) << (signed_ ? "" : signed_.error().message);
-    if (!signed_) return {};
-    return {{"Content-Type", "application/json"},
-            {"Content-Digest", digest},
-            {"Signature-Input", signed_->signature_input},
-            {"Signature", signed_->signature}};
+    return SignedTillHeaders(kQuotes, body, till, (*keys_)[till], server_->server->port());
   }
 
   HttpResult Quote(const json& body, const std::string& till = "S1-T1") {
