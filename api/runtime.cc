@@ -33,7 +33,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->terminals = std::make_unique<MysqlTerminalRepository>(*rt->pool);
   rt->coupon_definitions = std::make_unique<MysqlCouponDefinitionStore>(*rt->pool);
   rt->coupon_repository = std::make_unique<MysqlCouponRepository>(*rt->pool);
-  rt->coupon_jobs = std::make_unique<MysqlCouponIssueJobs>(*rt->pool);
+  rt->coupon_jobs = std::make_unique<MysqlCouponIssueJobs>(*rt->pool, rt->random);
   rt->member_cache = std::make_unique<RedisMemberCache>(*rt->redis);
   rt->login_limiter = std::make_unique<RedisRateLimiter>(
       *rt->redis, rt->clock,

@@ -3,6 +3,8 @@
 function(loyalty_embed_migrations out_file)
   file(GLOB files CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/sql/migrations/*.sql")
   list(SORT files)
+  # The glob notices added files; this makes an edited one re-run the generation too.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files})
   set(entries "")
   foreach(f IN LISTS files)
     get_filename_component(name "${f}" NAME)

@@ -143,12 +143,19 @@ struct Context {
   }
 };
 
-// A value we quote in a problem message: short, and only from amount/quantity fields.
+// A value we quote in a problem message: short, and only from amount/quantity fields. A value
+// with as many digits as a card number (13 or more, spaces or not) shows only its last four.
 std::string Quote(std::string_view v) {
   std::string out = "\"";
   std::size_t n = std::min<std::size_t>(v.size(), 32);
+  const auto digits = std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  auto hidden = digits >= 13 ? digits - 4 : 0;
   for (std::size_t i = 0; i < n; ++i) {
     char c = v[i];
+    if (c >= '0' && c <= '9' && hidden > 0) {
+      --hidden;
+      c = '*';
+    }
     out.push_back(
         static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ? '?' : c);
   }
@@ -284,6 +291,8 @@ pugi::xml_node FindCardNumber(const pugi::xml_node& root) {
 // ---------------------------------------------------------------------------------------------
 // Money and quantities.
 
+constexpr int64_t kMaxAmountMinor = 1'000'000'000'000;
+
 // An amount element in the transaction's currency. A Currency/CurrencyCode attribute other
 // than the transaction's is refused, except "XXX" (futura writes it on zero amounts).
 std::optional<int64_t> Amount(Context& ctx, const pugi::xml_node& node, std::string_view what,
@@ -306,6 +315,13 @@ std::optional<int64_t> Amount(Context& ctx, const pugi::xml_node& node, std::str
         std::string(what) + " " + Quote(text) + ": " + value.error().message +
             "; left out (amounts are never rounded)",
         line);
+    return std::nullopt;
+  }
+  // Ten billion in the major unit is no till's receipt; it is a misplaced number (a card
+  // number typed into the amount, say), so it is never imported as money.
+  if (*value > kMaxAmountMinor || *value < -kMaxAmountMinor) {
+    ctx.Problem("amount_too_large", std::string(what) + " " + Quote(text) + " is beyond any receipt; left out",
+                line);
     return std::nullopt;
   }
   return *value;

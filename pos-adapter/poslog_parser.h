@@ -16,7 +16,8 @@
 //  - Money is int64 minor units parsed exactly from the decimal text; no floating point. A value
 //    with non-zero digits beyond the currency's minor unit (EUR "12.345") is never rounded: the
 //    line or tender is left out and a problem says why. Trailing zeros ("1.290", "22041.88000")
-//    are exact and accepted.
+//    are exact and accepted. An amount beyond 10^12 minor units (amount_too_large) is left out
+//    the same way.
 //  - Card numbers (PrimaryAccountNumber, CardNumber, Track data ...) are never copied into the
 //    result, not even into problem messages. At most the last four characters, masked
 //    ("****1293"), are kept.

@@ -3,6 +3,7 @@
 #include "api/handlers/coupon_view_json.h"
 #include "api/handlers/routes.h"
 #include "api/http/problem.h"
+#include "loyalty/crypto/openssl_crypto.h"
 #include "loyalty/json/coupon_json.h"
 
 namespace loyalty::api {
@@ -10,6 +11,15 @@ namespace {
 
 // Codes read from the database per round trip while writing a job's CSV.
 constexpr int kCsvPage = 5000;
+
+// What makes a repeated issue or exchange the same one in the database, beside the replay the
+// Idempotency-Key wrapper already gives: the key, scoped to the staff member and hashed to fit.
+// Without a key every request is its own (""; the service draws an id).
+std::string RepeatRef(const HttpRequest& req, const Actor& actor) {
+  const std::string key = req.Header("idempotency-key");
+  if (key.empty()) return "";
+  return "key:" + Sha256Hex(actor.principal.staff_id + "\n" + key).substr(0, 40);
+}
 
 HttpResponse IssueHandler(AppContext& app, HttpRequest& req) {
   auto actor = Authenticate(app, req);
@@ -26,8 +36,7 @@ HttpResponse IssueHandler(AppContext& app, HttpRequest& req) {
   auto prefix = OptionalString(*body, "prefix");
   if (!prefix) return Problem(prefix.error(), req.request_id);
   request.prefix = prefix->value_or("");
-  auto result = app.coupons.Issue(*actor, req.path_params["id"], request,
-                                  "request:" + req.request_id);
+  auto result = app.coupons.Issue(*actor, req.path_params["id"], request, RepeatRef(req, *actor));
   if (!result) return Problem(result.error(), req.request_id);
   if (result->job) {
     // 202: the codes are made in the background; poll the job, then download its CSV.
@@ -124,7 +133,8 @@ void AddCouponRoutes(Router& router, AppContext& app) {
     if (!body) return body.error();
     auto definition_id = RequiredString(*body, "definition_id");
     if (!definition_id) return Problem(definition_id.error(), req.request_id);
-    auto view = app.coupons.Exchange(*actor, req.path_params["id"], *definition_id, req.request_id);
+    auto view = app.coupons.Exchange(*actor, req.path_params["id"], *definition_id,
+                                     RepeatRef(req, *actor));
     if (!view) return Problem(view.error(), req.request_id);
     return JsonResponse(201, CouponViewJson(*view));
   }));

@@ -156,9 +156,13 @@ void AddPosRoutes(Router& router, AppContext& app) {
     auto till = app.terminals.Authenticate(req);
     if (!till) return SignatureProblem(till.error(), req.request_id);
     auto body = ReadJsonObject(
-        req, {"store_id", "terminal_id", "member_id", "lines", "coupon_codes", "redeem_points"});
+        req, {"quote_id", "store_id", "terminal_id", "member_id", "lines", "coupon_codes",
+              "redeem_points"});
     if (!body) return body.error();
     QuoteRequest request;
+    auto quote_id = OptionalString(*body, "quote_id");
+    if (!quote_id) return Problem(quote_id.error(), req.request_id);
+    request.quote_id = *quote_id;
     auto store = RequiredString(*body, "store_id");
     if (!store) return Problem(store.error(), req.request_id);
     auto terminal = RequiredString(*body, "terminal_id");
@@ -180,6 +184,18 @@ void AddPosRoutes(Router& router, AppContext& app) {
     auto quote = app.checkout.Quote(*till, request);
     if (!quote) return Problem(quote.error(), req.request_id);
     return JsonResponse(201, QuoteJson(*quote));
+  });
+
+  router.Add("DELETE", "/v1/pos/quotes/:id", [&app](HttpRequest& req) {
+    auto till = app.terminals.Authenticate(req);
+    if (!till) return SignatureProblem(till.error(), req.request_id);
+    const Principal& p = till->principal;
+    auto cancelled = app.checkout.CancelQuote(*till, p.store_ids.empty() ? "" : p.store_ids.front(),
+                                              p.username, req.path_params["id"]);
+    if (!cancelled) return Problem(cancelled.error(), req.request_id);
+    HttpResponse r;
+    r.status = 204;
+    return r;
   });
 
   router.Add("GET", "/v1/members/:id/qr-token", [&app](HttpRequest& req) {

@@ -1,6 +1,7 @@
 // Till baskets.
 #include "loyalty/domain/checkout.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -56,13 +57,18 @@ std::vector<BasketLine> AfterDiscounts(const std::vector<BasketLine>& basket,
 }
 
 int64_t WithCouponMultipliers(int64_t points, const std::vector<AppliedCoupon>& applied) {
+  Rational combined{1, 1};
   for (const AppliedCoupon& a : applied) {
     if (!a.points_multiplier) continue;
-    auto scaled = MulDiv(points, a.points_multiplier->num, a.points_multiplier->den,
-                         Rounding::kFloor);
-    if (scaled) points = *scaled;
+    auto product = Multiply(combined, *a.points_multiplier);
+    // Past the cap (or past int64) the cap applies; the points liability stays bounded.
+    if (!product || product->num > kMaxCombinedPointsMultiplier * product->den) {
+      combined = Rational{kMaxCombinedPointsMultiplier, 1};
+      break;
+    }
+    combined = *product;
   }
-  return points;
+  return MulDiv(points, combined.num, combined.den, Rounding::kFloor).value_or(points);
 }
 
 std::string ReceiptAmount(int64_t minor, const std::string& currency) {

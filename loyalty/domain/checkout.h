@@ -33,7 +33,11 @@ Result<std::vector<BasketLine>> BasketFromTill(const std::vector<TillLine>& line
 std::vector<BasketLine> AfterDiscounts(const std::vector<BasketLine>& basket,
                                        const std::vector<LineDiscount>& discounts);
 
-// `points` multiplied by every applied points-multiplier coupon, rounded down.
+// Several points-multiplier coupons multiply, but never beyond this (the most one may give).
+inline constexpr int64_t kMaxCombinedPointsMultiplier = 10;
+
+// `points` multiplied by every applied points-multiplier coupon (at most
+// kMaxCombinedPointsMultiplier in all), rounded down.
 int64_t WithCouponMultipliers(int64_t points, const std::vector<AppliedCoupon>& applied);
 
 // An amount for a receipt line: "¥12.90" for CNY, "12.90 EUR" otherwise (two decimals).

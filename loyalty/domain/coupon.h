@@ -62,8 +62,9 @@ enum class CouponPeriod { kDay, kWeek, kMonth };  // calendar periods in the sto
 const char *CouponPeriodName(CouponPeriod p);
 std::optional<CouponPeriod> ParseCouponPeriod(const std::string &name);
 
-// How often the definition may be redeemed; 0 = no limit. Counted at redemption (a reservation
-// only checks), so a limit can never be used up by quotes that are abandoned.
+// How often the definition may be redeemed; 0 = no limit. Counted and enforced when a sale
+// commits, not at the quote, so abandoned quotes never use a limit up (a quote may show a
+// discount the commit then refuses with coupon_limit_reached when the limit ran out between).
 struct CouponLimits {
   int64_t total = 0;       // over every store and member, for the definition's lifetime
   int64_t per_member = 0;  // by one member (anonymous redemptions are not counted per member)

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "loyalty/mysql/mysql_audit_log.h"
+#include "loyalty/mysql/mysql_coupon_repository.h"
 #include "loyalty/mysql/sql_values.h"
 
 namespace loyalty {
@@ -18,7 +19,7 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr char kColumns[] =
     "job_id, definition_id, requested, issued, state, prefix, created_at, created_by, "
-    "finished_at, error";
+    "finished_at, error, lease_token";
 
 IssueJobState ParseState(const std::string& s) {
   for (IssueJobState state : {IssueJobState::kQueued, IssueJobState::kRunning,
@@ -40,6 +41,7 @@ IssueJob ReadJob(sql::ResultSet& rs) {
   j.created_by = rs.getString("created_by");
   j.finished_at = GetOptionalTime(rs, "finished_at");
   j.error = rs.getString("error");
+  j.lease_token = rs.getString("lease_token");
   return j;
 }
 
@@ -88,10 +90,13 @@ Result<std::optional<IssueJob>> MysqlCouponIssueJobs::Claim(Instant now, Instant
     Rows rs(s->executeQuery());
     if (!rs->next()) return {};
     out = ReadJob(*rs);
+    out->lease_token = random_.NewId();
     Statement u(c.prepareStatement(
-        "UPDATE coupon_issue_jobs SET state = 'running', lease_until = ? WHERE job_id = ?"));
+        "UPDATE coupon_issue_jobs SET state = 'running', lease_until = ?, lease_token = ? "
+        "WHERE job_id = ?"));
     u->setString(1, ToSqlTime(lease_until));
-    u->setString(2, out->job_id);
+    u->setString(2, out->lease_token);
+    u->setString(3, out->job_id);
     u->execute();
     out->state = IssueJobState::kRunning;
     return {};
@@ -100,30 +105,45 @@ Result<std::optional<IssueJob>> MysqlCouponIssueJobs::Claim(Instant now, Instant
   return out;
 }
 
-Status MysqlCouponIssueJobs::Progress(const std::string& job_id, int64_t issued,
-                                      Instant lease_until) {
-  return pool_.Run([&](sql::Connection& c) -> Status {
-    Statement s(c.prepareStatement(
-        "UPDATE coupon_issue_jobs SET issued = GREATEST(issued, ?), lease_until = ? "
-        "WHERE job_id = ?"));
-    s->setInt64(1, issued);
-    s->setString(2, ToSqlTime(lease_until));
-    s->setString(3, job_id);
-    s->execute();
+Result<int64_t> MysqlCouponIssueJobs::InsertBatch(const IssueJob& job,
+                                                  const std::vector<IssuedCoupon>& codes,
+                                                  Instant lease_until) {
+  int64_t inserted = 0;
+  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+    {
+      Statement s(c.prepareStatement(
+          "SELECT lease_token FROM coupon_issue_jobs WHERE job_id = ? FOR UPDATE"));
+      s->setString(1, job.job_id);
+      Rows rs(s->executeQuery());
+      if (!rs->next() || rs->getString(1) != job.lease_token) {
+        return Fail(Code::kAborted, "lease_lost",
+                    "issue job " + job.job_id + " was taken over by another worker");
+      }
+    }
+    inserted = codes.empty() ? 0 : MysqlCouponRepository::InsertRowsOn(c, codes);
+    Statement u(c.prepareStatement(
+        "UPDATE coupon_issue_jobs SET issued = issued + ?, lease_until = ? WHERE job_id = ?"));
+    u->setInt64(1, inserted);
+    u->setString(2, ToSqlTime(lease_until));
+    u->setString(3, job.job_id);
+    u->execute();
     return {};
   });
+  if (!ran) return Fail(ran.error());
+  return inserted;
 }
 
-Status MysqlCouponIssueJobs::Finish(const std::string& job_id, IssueJobState state,
+Status MysqlCouponIssueJobs::Finish(const IssueJob& job, IssueJobState state,
                                     const std::string& error, Instant at) {
   return pool_.Run([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
         "UPDATE coupon_issue_jobs SET state = ?, error = ?, finished_at = ?, lease_until = NULL "
-        "WHERE job_id = ?"));
+        "WHERE job_id = ? AND lease_token = ?"));
     s->setString(1, IssueJobStateName(state));
     s->setString(2, error.substr(0, 500));
     s->setString(3, ToSqlTime(at));
-    s->setString(4, job_id);
+    s->setString(4, job.job_id);
+    s->setString(5, job.lease_token);
     s->execute();
     return {};
   });

@@ -207,30 +207,6 @@ void ReturnMemberCount(sql::Connection& c, const std::string& member_id,
   s->execute();
 }
 
-// Finds the held codes through the reservation index, then releases them by primary key: an
-// UPDATE ... WHERE reservation_id = ? may be planned over the (status, reserved_until) index and
-// then locks other checkouts' rows too.
-// INSERT IGNORE of new coupons; returns how many rows went in.
-int InsertRows(sql::Connection& c, const std::vector<IssuedCoupon>& coupons) {
-  std::string sql =
-      "INSERT IGNORE INTO coupons (code, definition_id, member_id, issue_ref, status, "
-      "issued_at, valid_from, valid_until) VALUES ";
-  for (size_t i = 0; i < coupons.size(); ++i) sql += i ? ",(?,?,?,?,'issued',?,?,?)" : "(?,?,?,?,'issued',?,?,?)";
-  Statement s(c.prepareStatement(sql));
-  int p = 1;
-  for (const IssuedCoupon& coupon : coupons) {
-    const CouponInstance& in = coupon.instance;
-    s->setString(p++, in.code);
-    s->setString(p++, in.definition_id);
-    BindOptional(*s, p++, in.member_id);
-    s->setString(p++, coupon.issue_ref);
-    s->setString(p++, ToSqlTime(in.issued_at));
-    BindOptionalTime(*s, p++, in.valid_from);
-    BindOptionalTime(*s, p++, in.valid_until);
-  }
-  return s->executeUpdate();
-}
-
 std::optional<IssuedCoupon> SelectByIssue(sql::Connection& c, const std::string& member_id,
                                           const std::string& definition_id,
                                           const std::string& issue_ref) {
@@ -245,6 +221,9 @@ std::optional<IssuedCoupon> SelectByIssue(sql::Connection& c, const std::string&
   return std::nullopt;
 }
 
+// Finds the held codes through the reservation index, then releases them by primary key: an
+// UPDATE ... WHERE reservation_id = ? may be planned over the (status, reserved_until) index and
+// then locks other checkouts' rows too.
 void ReleaseHeld(sql::Connection& c, const std::string& reservation_id) {
   std::vector<std::string> codes;
   {
@@ -266,13 +245,36 @@ void ReleaseHeld(sql::Connection& c, const std::string& reservation_id) {
 
 }  // namespace
 
+int MysqlCouponRepository::InsertRowsOn(sql::Connection& c,
+                                        const std::vector<IssuedCoupon>& coupons) {
+  std::string sql =
+      "INSERT IGNORE INTO coupons (code, definition_id, member_id, issue_ref, status, "
+      "issued_at, valid_from, valid_until) VALUES ";
+  for (size_t i = 0; i < coupons.size(); ++i) {
+    sql += i ? ",(?,?,?,?,'issued',?,?,?)" : "(?,?,?,?,'issued',?,?,?)";
+  }
+  Statement s(c.prepareStatement(sql));
+  int p = 1;
+  for (const IssuedCoupon& coupon : coupons) {
+    const CouponInstance& in = coupon.instance;
+    s->setString(p++, in.code);
+    s->setString(p++, in.definition_id);
+    BindOptional(*s, p++, in.member_id);
+    s->setString(p++, coupon.issue_ref);
+    s->setString(p++, ToSqlTime(in.issued_at));
+    BindOptionalTime(*s, p++, in.valid_from);
+    BindOptionalTime(*s, p++, in.valid_until);
+  }
+  return s->executeUpdate();
+}
+
 Result<std::vector<std::string>> MysqlCouponRepository::Insert(
     const std::vector<IssuedCoupon>& coupons, const std::optional<AuditEntry>& audit) {
   std::vector<std::string> skipped;
   if (coupons.empty()) return skipped;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     skipped.clear();
-    const bool all_new = InsertRows(c, coupons) == static_cast<int>(coupons.size());
+    const bool all_new = InsertRowsOn(c, coupons) == static_cast<int>(coupons.size());
     if (audit) InsertAudit(c, *audit);
     if (all_new) return {};
     // Some rows were ignored: a code that exists (drawn twice) or a member who already has a
@@ -331,7 +333,7 @@ Result<std::pair<IssuedCoupon, bool>> MysqlCouponRepository::InsertPaid(
   const std::string& member_id = *coupon.instance.member_id;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
     out = {coupon, true};
-    if (InsertRows(c, {coupon}) == 0) {
+    if (InsertRowsOn(c, {coupon}) == 0) {
       // Either this exchange happened already (the unique key waited for it to commit, so a
       // plain read sees it; a locking read here would deadlock with other repeats) or the code
       // belongs to another coupon.
@@ -451,6 +453,13 @@ Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
         continue;  // a replay of this sale: counted the first time
       }
       if (auto ok = CheckRedeemable(coupon, r.reservation_id, r.at); !ok) return Fail(ok.error());
+      // The last check under the row lock: a member's coupon is only ever used for that member.
+      if (coupon.instance.member_id && coupon.instance.member_id != r.member_id) {
+        Error e{Code::kFailedPrecondition, "coupon_other_member",
+                "coupon " + use.code + " belongs to another member", {}};
+        e.With("coupon_code", use.code);
+        return Fail(std::move(e));
+      }
       if (r.member_id && use.per_member_limit > 0 &&
           !TakeMemberCount(c, *r.member_id, use.definition_id, use.per_member_limit)) {
         return LimitReached(use.code, "per_member");
@@ -560,17 +569,33 @@ Result<IssuedCoupon> MysqlCouponRepository::Revoke(const std::string& code,
 }
 
 Result<int> MysqlCouponRepository::ReleaseEnded(Instant now, int limit) {
-  int released = 0;
-  auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
+  // A plain read finds the ended holds; each is then released by primary key, in code order like
+  // every other coupon write, and only if it is still the same ended hold.
+  std::vector<std::string> codes;
+  auto found = pool_.Run([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
-        "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
-        "WHERE status = 'reserved' AND reserved_until <= ? LIMIT ?"));
+        "SELECT code FROM coupons WHERE status = 'reserved' AND reserved_until <= ? "
+        "ORDER BY code LIMIT ?"));
     s->setString(1, ToSqlTime(now));
     s->setInt(2, limit);
-    released = s->executeUpdate();
+    Rows rs(s->executeQuery());
+    while (rs->next()) codes.push_back(rs->getString(1));
     return {};
   });
-  if (!ran) return Fail(ran.error());
+  if (!found) return Fail(found.error());
+  int released = 0;
+  for (const std::string& code : codes) {
+    auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+      Statement s(c.prepareStatement(
+          "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
+          "WHERE code = ? AND status = 'reserved' AND reserved_until <= ?"));
+      s->setString(1, code);
+      s->setString(2, ToSqlTime(now));
+      released += s->executeUpdate();
+      return {};
+    });
+    if (!ran) return Fail(ran.error());
+  }
   return released;
 }
 

@@ -35,6 +35,10 @@ class MysqlCouponRepository final : public CouponRepository {
                               const AuditEntry& audit) override;
   Result<int> ReleaseEnded(Instant now, int limit) override;
 
+  // INSERT IGNORE of new coupons inside a transaction the caller owns (bulk job batches); returns
+  // how many rows went in.
+  static int InsertRowsOn(sql::Connection& c, const std::vector<IssuedCoupon>& coupons);
+
  private:
   Result<CouponPage> Page(const char* column, const std::string& value,
                           const std::string& after_code, int limit);

@@ -43,7 +43,12 @@ Status MysqlQuoteStore::Save(const StoredQuote& q) {
     Statement s(c.prepareStatement(
         "INSERT INTO pos_quotes (quote_id, store_id, terminal_id, member_id, basket, coupon_codes, "
         "redeem_points, total_minor, discount_minor, points_value_minor, due_minor, "
-        "points_to_earn, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        "points_to_earn, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON DUPLICATE KEY UPDATE member_id = VALUES(member_id), basket = VALUES(basket), "
+        "coupon_codes = VALUES(coupon_codes), redeem_points = VALUES(redeem_points), "
+        "total_minor = VALUES(total_minor), discount_minor = VALUES(discount_minor), "
+        "points_value_minor = VALUES(points_value_minor), due_minor = VALUES(due_minor), "
+        "points_to_earn = VALUES(points_to_earn), expires_at = VALUES(expires_at)"));
     s->setString(1, q.quote_id);
     s->setString(2, q.store_id);
     s->setString(3, q.terminal_id);
@@ -63,6 +68,17 @@ Status MysqlQuoteStore::Save(const StoredQuote& q) {
   });
 }
 
+Status MysqlQuoteStore::End(const std::string& quote_id, Instant at) {
+  return pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "UPDATE pos_quotes SET expires_at = LEAST(expires_at, ?) WHERE quote_id = ?"));
+    s->setString(1, ToSqlTime(at));
+    s->setString(2, quote_id);
+    s->execute();
+    return {};
+  });
+}
+
 Result<std::optional<StoredQuote>> MysqlQuoteStore::Find(const std::string& quote_id) {
   std::optional<StoredQuote> out;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
@@ -75,8 +91,14 @@ Result<std::optional<StoredQuote>> MysqlQuoteStore::Find(const std::string& quot
     q.store_id = rs->getString("store_id");
     q.terminal_id = rs->getString("terminal_id");
     q.member_id = GetOptional(*rs, "member_id");
-    q.lines = BasketFrom(rs->getString("basket"));
-    q.coupon_codes = Json::parse(std::string(rs->getString("coupon_codes"))).get<std::vector<std::string>>();
+    try {
+      q.lines = BasketFrom(rs->getString("basket"));
+      q.coupon_codes =
+          Json::parse(std::string(rs->getString("coupon_codes"))).get<std::vector<std::string>>();
+    } catch (const Json::exception& e) {
+      return Fail(Code::kInternal, "quote_corrupt",
+                  "stored quote " + quote_id + " cannot be read: " + e.what());
+    }
     q.redeem_points = rs->getInt64("redeem_points");
     q.total_minor = rs->getInt64("total_minor");
     q.discount_minor = rs->getInt64("discount_minor");

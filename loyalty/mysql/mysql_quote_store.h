@@ -10,6 +10,7 @@ class MysqlQuoteStore final : public QuoteStore {
  public:
   explicit MysqlQuoteStore(MysqlPool& pool) : pool_(pool) {}
   Status Save(const StoredQuote& quote) override;
+  Status End(const std::string& quote_id, Instant at) override;
   Result<std::optional<StoredQuote>> Find(const std::string& quote_id) override;
   Result<int64_t> HeldPoints(const std::string& member_id, Instant now,
                              const std::string& except_quote_id) override;

@@ -75,18 +75,64 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
   return out;
 }
 
-Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteRequest& request) {
+Status CheckoutService::RequireTill(const Actor& actor, const std::string& store_id,
+                                   const std::string& terminal_id) const {
   if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
-  if (!actor.principal.SeesStore(request.store_id)) {
+  if (!actor.principal.SeesStore(store_id)) {
     return Fail(Code::kPermissionDenied, "store_forbidden",
-                "this till may not sell in store " + request.store_id);
+                "this till may not sell in store " + store_id);
   }
   // A signed till speaks only for itself (its principal is "terminal:<id>").
   if (actor.principal.staff_id.starts_with("terminal:") &&
-      actor.principal.username != request.terminal_id) {
+      actor.principal.username != terminal_id) {
     return Fail(Code::kPermissionDenied, "terminal_mismatch",
                 "the request is signed by " + actor.principal.username + " but names terminal " +
-                    request.terminal_id);
+                    terminal_id);
+  }
+  return {};
+}
+
+Result<StoredQuote> CheckoutService::OwnQuote(const std::string& store_id,
+                                              const std::string& terminal_id,
+                                              const std::string& quote_id) {
+  auto found = ports_.quotes.Find(quote_id);
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(Code::kNotFound, "quote_not_found", "no quote " + quote_id);
+  if ((*found)->store_id != store_id || (*found)->terminal_id != terminal_id) {
+    return Fail(Code::kPermissionDenied, "quote_forbidden",
+                "quote " + quote_id + " belongs to another till");
+  }
+  return **found;
+}
+
+Status CheckoutService::CancelQuote(const Actor& actor, const std::string& store_id,
+                                    const std::string& terminal_id, const std::string& quote_id) {
+  if (auto ok = RequireTill(actor, store_id, terminal_id); !ok) return ok;
+  auto quote = OwnQuote(store_id, terminal_id, quote_id);
+  if (!quote) return Fail(quote.error());
+  if (auto released = coupons_.Release(actor, quote_id); !released) return released;
+  return ports_.quotes.End(quote_id, ports_.clock.Now());
+}
+
+Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteRequest& request) {
+  if (auto ok = RequireTill(actor, request.store_id, request.terminal_id); !ok) {
+    return Fail(ok.error());
+  }
+  if (request.coupon_codes.size() > kMaxCodesPerQuote) {
+    return InvalidField("coupon_codes", "too_many_coupon_codes",
+                        "at most " + std::to_string(kMaxCodesPerQuote) + " coupon codes per basket");
+  }
+  for (size_t i = 0; i < request.coupon_codes.size(); ++i) {
+    if (request.coupon_codes[i].size() > 64) {
+      const std::string field = "coupon_codes[" + std::to_string(i) + "]";
+      return InvalidField(field, "invalid_code", field + " is longer than any coupon code");
+    }
+  }
+  std::optional<StoredQuote> earlier;
+  if (request.quote_id) {
+    auto own = OwnQuote(request.store_id, request.terminal_id, *request.quote_id);
+    if (!own) return Fail(own.error());
+    earlier = std::move(*own);
   }
   auto basket = BasketFromTill(request.lines);
   if (!basket) return Fail(basket.error());
@@ -118,7 +164,7 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   out.currency = program->currency;
   out.points_available = summary.available;
   StoredQuote& q = out.quote;
-  q.quote_id = ports_.random.NewId();
+  q.quote_id = earlier ? earlier->quote_id : ports_.random.NewId();
   q.store_id = request.store_id;
   q.terminal_id = request.terminal_id;
   q.member_id = request.member_id;

@@ -35,6 +35,7 @@ struct Identified {
 
 // A basket to price, as POST /v1/pos/quotes sends it.
 struct QuoteRequest {
+  std::optional<std::string> quote_id;  // re-price this till's earlier quote (keeps its holds)
   std::string store_id;
   std::string terminal_id;
   std::optional<std::string> member_id;
@@ -87,9 +88,24 @@ class CheckoutService {
   // member_not_found, 400 invalid_basket naming the line, invalid_redeem_points (no member,
   // outside the program's per-transaction range, or worth more than the amount due), 409
   // insufficient_points.
+  // A quote_id in the request re-prices that quote of the same till (an item added, a coupon
+  // scanned): it keeps its id, and its coupons and points count as its own, not as held by
+  // another checkout. 404 quote_not_found; 403 quote_forbidden for another till's quote.
   Result<QuoteResult> Quote(const Actor& actor, const QuoteRequest& request);
+  // The shopper walked away: the quote's coupons go back to the wallet and its points are free
+  // at once. Same 404/403 as above.
+  Status CancelQuote(const Actor& actor, const std::string& store_id,
+                     const std::string& terminal_id, const std::string& quote_id);
+  // At most this many codes on one basket (the evaluator considers kMaxCouponsPerBasket).
+  static constexpr size_t kMaxCodesPerQuote = 20;
 
  private:
+  // Checks the actor may sell as this store and terminal.
+  Status RequireTill(const Actor& actor, const std::string& store_id,
+                     const std::string& terminal_id) const;
+  // The stored quote `quote_id` of this store and terminal.
+  Result<StoredQuote> OwnQuote(const std::string& store_id, const std::string& terminal_id,
+                               const std::string& quote_id);
   ReceiptLines Receipt(const Actor& actor, const StoredQuote& quote, const PointsSummary& summary,
                        const std::string& currency);
 

@@ -53,14 +53,15 @@ IssuedCoupon NewCoupon(const CouponDefinition& definition, std::string code,
   return c;
 }
 
-// The rejection a failed reservation or redemption stands for.
+// The rejection a failed reservation stands for.
 CouponRejection RejectionOf(const Error& error) {
   if (error.slug == "coupon_used") return CouponRejection::kUsed;
   if (error.slug == "coupon_revoked") return CouponRejection::kRevoked;
   if (error.slug == "coupon_expired") return CouponRejection::kExpired;
   if (error.slug == "coupon_not_yet_valid") return CouponRejection::kNotYetValid;
   if (error.slug == "coupon_not_found") return CouponRejection::kUnknownCode;
-  return CouponRejection::kReserved;
+  if (error.slug == "coupon_reserved") return CouponRejection::kReserved;
+  return CouponRejection::kInvalidCoupon;
 }
 
 }  // namespace
@@ -160,7 +161,8 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
     }
     member_ids.push_back(id);
   }
-  auto issued = IssueToMembers(*definition, member_ids, *prefix, issue_ref,
+  auto issued = IssueToMembers(*definition, member_ids, *prefix,
+                               issue_ref.empty() ? "request:" + random_.NewId() : issue_ref,
                                NewAuditEntry(actor, random_, clock_, "coupon.issue",
                                              "coupon_definition", definition_id,
                                              "{\"members\":" +
@@ -235,15 +237,15 @@ Result<int64_t> CouponService::RunIssueJobs() {
     const std::string issue_ref = "job:" + job.job_id;
     auto definition = Definition(job.definition_id);
     if (!definition) {
-      if (auto ok = jobs_.Finish(job.job_id, IssueJobState::kFailed, definition.error().message,
+      if (auto ok = jobs_.Finish(job, IssueJobState::kFailed, definition.error().message,
                                  clock_.Now());
           !ok) {
         return Fail(ok.error());
       }
       continue;
     }
-    // Resuming counts what is already there, so a job restarted after a crash never makes
-    // more codes than requested.
+    // Resuming counts what is already there; batches are fenced by the lease, so a job never
+    // makes more codes than requested.
     auto issued = coupons_.CountByIssueRef(issue_ref);
     if (!issued) return Fail(issued.error());
     int64_t done = *issued;
@@ -260,16 +262,16 @@ Result<int64_t> CouponService::RunIssueJobs() {
       std::sort(batch.begin(), batch.end(), [](const IssuedCoupon& a, const IssuedCoupon& b) {
         return a.instance.code < b.instance.code;
       });
-      auto skipped = coupons_.Insert(batch, std::nullopt);
-      if (!skipped) return Fail(skipped.error());  // the lease runs out; another run resumes
-      const int64_t inserted = static_cast<int64_t>(n - skipped->size());
-      done += inserted;
-      made += inserted;
-      if (auto ok = jobs_.Progress(job.job_id, done, clock_.Now() + kJobLease); !ok) {
-        return Fail(ok.error());
+      auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
+      if (!inserted) {
+        if (inserted.error().slug == "lease_lost") break;  // another worker carries on
+        return Fail(inserted.error());  // the lease runs out; another run resumes
       }
+      done += *inserted;  // fewer than the batch when a drawn code existed: draw again
+      made += *inserted;
     }
-    if (auto ok = jobs_.Finish(job.job_id, IssueJobState::kDone, "", clock_.Now()); !ok) {
+    if (done < job.requested) continue;
+    if (auto ok = jobs_.Finish(job, IssueJobState::kDone, "", clock_.Now()); !ok) {
       return Fail(ok.error());
     }
   }
@@ -280,14 +282,10 @@ Result<int64_t> CouponService::RunIssueJobs() {
 Result<CouponView> CouponService::View(IssuedCoupon coupon) {
   auto program = points_.Program();
   if (!program) return Fail(program.error());
-  return View(std::move(coupon), program->currency);
-}
-
-Result<CouponView> CouponService::View(IssuedCoupon coupon, const std::string& currency) {
   auto definition = Definition(coupon.instance.definition_id);
   if (!definition) return Fail(definition.error());
   const CouponWalletState state = WalletState(coupon, clock_.Now());
-  return CouponView{std::move(coupon), std::move(*definition), state, currency};
+  return CouponView{std::move(coupon), std::move(*definition), state, program->currency};
 }
 
 Status CouponService::IssueBirthdayCoupon(const Actor& actor, const std::string& member_id) {
@@ -327,10 +325,17 @@ Result<WalletPage> CouponService::Wallet(const Actor& actor, const std::string& 
   if (!program) return Fail(program.error());
   WalletPage out;
   out.next_cursor = page->next_cursor;
+  std::map<std::string, CouponDefinition> definitions;  // a wallet holds few definitions
+  const Instant now = clock_.Now();
   for (IssuedCoupon& coupon : page->coupons) {
-    auto view = View(std::move(coupon), program->currency);
-    if (!view) return Fail(view.error());
-    out.coupons.push_back(std::move(*view));
+    const std::string& id = coupon.instance.definition_id;
+    if (!definitions.count(id)) {
+      auto definition = Definition(id);
+      if (!definition) return Fail(definition.error());
+      definitions.emplace(id, std::move(*definition));
+    }
+    const CouponWalletState state = WalletState(coupon, now);
+    out.coupons.push_back(CouponView{std::move(coupon), definitions.at(id), state, program->currency});
   }
   return out;
 }
@@ -370,15 +375,16 @@ Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string
     return Fail(Code::kFailedPrecondition, "coupon_not_exchangeable",
                 "this coupon is not in the rewards catalogue (it has no points price)");
   }
+  const std::string ref = exchange_ref.empty() ? random_.NewId() : exchange_ref;
   auto debit = points_.RewardDebit(
       actor, member_id, definition->points_cost,
-      PointsReason{"coupon_exchange", exchange_ref, definition->name_zh, std::nullopt});
+      PointsReason{"coupon_exchange", ref, definition->name_zh, std::nullopt});
   if (!debit) return Fail(debit.error());
   // Coupon and points in one transaction: a repeat with the same exchange_ref, even at the same
   // moment, finds the first coupon and pays nothing.
   for (int attempt = 0; attempt <= kMaxCodeRedraws; ++attempt) {
     auto paid = coupons_.InsertPaid(
-        NewCoupon(*definition, NewCode(""), member_id, clock_.Now(), "exchange:" + exchange_ref), *debit,
+        NewCoupon(*definition, NewCode(""), member_id, clock_.Now(), "exchange:" + ref), *debit,
         NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
                       "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
                           std::to_string(definition->points_cost) + "}"));

@@ -83,8 +83,9 @@ class CouponService {
   // Every staff role may read (tills show coupon names). 404 coupon_definition_not_found.
   Result<CouponDefinition> GetDefinition(const Actor& actor, const std::string& definition_id);
 
-  // Marketers and admins. Members: each gets one coupon, in one transaction; `issue_ref` (the
-  // request's idempotency scope) makes a repeat give back the same coupons. Count: queues a job
+  // Marketers and admins. Members: each gets one coupon, in one transaction; `issue_ref` (at most
+  // 48 characters, from the request's Idempotency-Key; empty = a new issue) makes a repeat give
+  // back the same coupons. Count: queues a job
   // (RunIssueJobs makes the codes). Unknown members are 404 member_not_found naming the id.
   Result<IssueResult> Issue(const Actor& actor, const std::string& definition_id,
                             const IssueRequest& request, const std::string& issue_ref);
@@ -113,7 +114,8 @@ class CouponService {
   Result<CouponView> Revoke(const Actor& actor, const std::string& raw_code,
                             const std::string& reason);
   // Points for a coupon (rewards catalogue): the definition's points_cost is redeemed from the
-  // member's ledger and one coupon issued to them. `exchange_ref` makes a repeat a no-op.
+  // member's ledger and one coupon issued to them, in one transaction. `exchange_ref` (at most
+  // 48 characters; empty = a new exchange) makes a repeat a no-op that charges nothing.
   Result<CouponView> Exchange(const Actor& actor, const std::string& member_id,
                               const std::string& definition_id, const std::string& exchange_ref);
 
@@ -140,8 +142,7 @@ class CouponService {
 
  private:
   Result<CouponDefinition> Definition(const std::string& definition_id);
-  Result<CouponView> View(IssuedCoupon coupon);  // one coupon
-  Result<CouponView> View(IssuedCoupon coupon, const std::string& currency);
+  Result<CouponView> View(IssuedCoupon coupon);
   std::string NewCode(const std::string& prefix);
   Status IssueBirthdayCoupon(const Actor& actor, const std::string& member_id);
   Result<std::vector<CouponUse>> Uses(const std::vector<IssuedCoupon>& coupons,

@@ -59,6 +59,7 @@ CREATE TABLE coupon_issue_jobs (
   created_at     DATETIME(6) NOT NULL,
   created_by     VARCHAR(24) NOT NULL,
   lease_until    DATETIME(6) NULL,
+  lease_token    CHAR(24)    NOT NULL DEFAULT '',
   finished_at    DATETIME(6) NULL,
   error          VARCHAR(500) NOT NULL DEFAULT '',
   PRIMARY KEY (job_id),

@@ -75,7 +75,7 @@ class CouponDbTest : public ::testing::Test {
   CouponDbTest()
       : ledger_(db_.pool()), program_(db_.pool()), member_repo_(db_.pool()),
         tier_repo_(db_.pool()), audit_(db_.pool()), definition_store_(db_.pool()),
-        coupon_repo_(db_.pool()), jobs_(db_.pool()),
+        coupon_repo_(db_.pool()), jobs_(db_.pool(), random_),
         pii_(*ParseMasterKey(testing::RandomMasterKey())),
         members_(MemberPorts{member_repo_, pii_, random_, clock_, cache_, audit_}),
         points_(PointsPorts{ledger_, program_, member_repo_, random_, clock_}),
@@ -735,6 +735,31 @@ TEST_F(CouponDbTest, EveryUnusableCodeIsRejectedWithItsReason) {
 
 // ---- 7. Issuance ------------------------------------------------------------------------------
 
+// The commit's last line of defence: whatever the till sends, a member's coupon is redeemed for
+// that member only, checked under the coupon's row lock.
+TEST_F(CouponDbTest, AMembersCouponIsNeverRedeemedForAnotherMemberOrAnAnonymousSale) {
+  const std::string def = Define(FixedOff(500));
+  const std::string owner = Enrol("13700000001");
+  const std::string other = Enrol("13700000002");
+  const std::string code = IssueTo(def, owner, "own-1");
+  ASSERT_FALSE(code.empty());
+  AppliedCoupon applied;
+  applied.code = code;
+  applied.definition_id = def;
+  applied.total_discount_minor = 500;
+  for (const std::optional<std::string>& shopper : {std::optional<std::string>(other),
+                                                   std::optional<std::string>()}) {
+    const Status redeemed =
+        coupons_.Redeem(Cashier(), Checkout("till-x", {code}, shopper), {applied}, "txn-x");
+    ASSERT_FALSE(redeemed.has_value());
+    EXPECT_EQ(redeemed.error().slug, "coupon_other_member");
+    EXPECT_EQ(DetailOf(redeemed.error(), "coupon_code"), code);
+  }
+  EXPECT_EQ(StateOf(code), CouponWalletState::kAvailable);
+  EXPECT_TRUE(coupons_.Redeem(Cashier(), Checkout("till-y", {code}, owner), {applied}, "txn-y"));
+  EXPECT_EQ(StateOf(code), CouponWalletState::kUsed);
+}
+
 TEST_F(CouponDbTest, IssuingToMembersGivesEachOneCouponAndARepeatGivesTheSameCodes) {
   const std::string def = Define(FixedOff(100));
   const std::vector<std::string> ids = {Enrol("13700000011"), Enrol("13700000012"),
@@ -863,22 +888,23 @@ TEST_F(CouponDbTest, AJobResumedAfterACrashNeverMakesMoreThanRequested) {
   const std::string job_id = issued->job->job_id;
   const std::string issue_ref = "job:" + job_id;
 
-  // A worker claims it, inserts 350 codes, records progress of only 100 and dies.
+  // A worker claims it, makes 350 codes and dies.
   auto claimed = jobs_.Claim(clock_.Now(), clock_.Now() + 60s);
   ASSERT_TRUE(claimed.has_value() && claimed->has_value());
   ASSERT_EQ((*claimed)->job_id, job_id);
-  std::vector<IssuedCoupon> batch;
-  for (int i = 0; i < 350; ++i) {
-    IssuedCoupon c;
-    c.instance = IssueCouponInstance(*definition,
-                                     MakeCouponCode(random_.Bytes(kCouponRandomBytes), ""),
-                                     std::nullopt, clock_.Now());
-    c.issue_ref = issue_ref;
-    batch.push_back(std::move(c));
-  }
-  auto inserted = coupon_repo_.Insert(batch, std::nullopt);
-  ASSERT_TRUE(inserted.has_value() && inserted->empty());
-  ASSERT_TRUE(jobs_.Progress(job_id, 100, clock_.Now() + 60s).has_value());
+  auto codes_of = [&](int n) {
+    std::vector<IssuedCoupon> batch;
+    for (int i = 0; i < n; ++i) {
+      IssuedCoupon c;
+      c.instance = IssueCouponInstance(*definition,
+                                       MakeCouponCode(random_.Bytes(kCouponRandomBytes), ""),
+                                       std::nullopt, clock_.Now());
+      c.issue_ref = issue_ref;
+      batch.push_back(std::move(c));
+    }
+    return batch;
+  };
+  ASSERT_EQ(jobs_.InsertBatch(**claimed, codes_of(350), clock_.Now() + 60s).value_or(-1), 350);
 
   // Another worker, with small batches, cannot take it while the lease lasts...
   CouponService worker(definition_store_, coupon_repo_, jobs_, members_, tiers_, points_, random_,
@@ -899,6 +925,11 @@ TEST_F(CouponDbTest, AJobResumedAfterACrashNeverMakesMoreThanRequested) {
   EXPECT_EQ(job->issued, 1000);
   const auto codes = JobCodes(job_id);
   EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), 1000u);
+  // The first worker wakes up and tries one more batch: its lease is gone, nothing goes in.
+  auto stale = jobs_.InsertBatch(**claimed, codes_of(100), clock_.Now() + 60s);
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().slug, "lease_lost");
+  EXPECT_EQ(coupon_repo_.CountByIssueRef(issue_ref).value_or(-1), 1000);
 }
 
 TEST_F(CouponDbTest, TwoWorkersRunningJobsAtOnceMakeEachJobsCountExactly) {

@@ -241,6 +241,77 @@ class PosQuoteE2e : public PosQuoteBase {
 
 // ---- coupons ----
 
+TEST_F(PosQuoteE2e, ReQuotingUnderTheSameIdKeepsItsOwnCouponsAndPoints) {
+  const std::string member = Enrol();
+  const std::string code = IssueCoupon(member);
+  ASSERT_FALSE(code.empty());
+  GivePoints(member, 500);
+  json body = MemberBasket(member);
+  body["coupon_codes"] = {code};
+  body["redeem_points"] = 500;
+  const HttpResult first = Quote(body);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string quote_id = first.Json()["quote_id"];
+  // The cashier scans one more item: the same quote, re-priced, still has its coupon and points.
+  body["quote_id"] = quote_id;
+  body["lines"].push_back(
+      {{"line_no", 3}, {"sku", "EGGS-12"}, {"category", "grocery"}, {"qty", 1}, {"unit_price_minor", 1800}});
+  const HttpResult again = Quote(body);
+  ASSERT_EQ(again.status, 201) << again.body;
+  const json q = again.Json();
+  ExpectConsistent(q);
+  EXPECT_EQ(q["quote_id"], quote_id);
+  EXPECT_EQ(Minor(q["totals"]["basket"]), 13800);
+  ASSERT_EQ(q["coupons"]["applied"].size(), 1u) << again.body;
+  EXPECT_EQ(q["totals"]["points_redeemed"], 500);
+  // Another till may neither re-price nor cancel it.
+  json other = body;
+  other["store_id"] = "S1";
+  other["terminal_id"] = "S1-T2";
+  EXPECT_TRUE(IsProblem(Quote(other, "S1-T2"), 403, "quote_forbidden"));
+  json unknown = body;
+  unknown["quote_id"] = "000000000000000000000000";
+  EXPECT_TRUE(IsProblem(Quote(unknown), 404, "quote_not_found"));
+}
+
+TEST_F(PosQuoteE2e, ACancelledQuoteFreesItsCouponAndPointsAtOnce) {
+  const std::string member = Enrol();
+  const std::string code = IssueCoupon(member);
+  ASSERT_FALSE(code.empty());
+  GivePoints(member, 500);
+  json body = MemberBasket(member);
+  body["coupon_codes"] = {code};
+  body["redeem_points"] = 500;
+  const HttpResult held = Quote(body);
+  ASSERT_EQ(held.status, 201) << held.body;
+  const std::string path = "/v1/pos/quotes/" + held.Json()["quote_id"].get<std::string>();
+  auto cancel = [&](const std::string& till) {
+    return http().Request("DELETE", path, "",
+                          SignedTillHeaders(path, "", till, (*keys_)[till],
+                                            server_->server->port(), "DELETE"));
+  };
+  EXPECT_TRUE(IsProblem(cancel("S1-T2"), 403, "quote_forbidden"));
+  const HttpResult cancelled = cancel("S1-T1");
+  ASSERT_EQ(cancelled.status, 204) << cancelled.body;
+  // Another till gets both straight away.
+  json next = MemberBasket(member, "S1-T2");
+  next["coupon_codes"] = {code};
+  next["redeem_points"] = 500;
+  const HttpResult taken = Quote(next, "S1-T2");
+  ASSERT_EQ(taken.status, 201) << taken.body;
+  EXPECT_EQ(taken.Json()["coupons"]["applied"].size(), 1u) << taken.body;
+  EXPECT_EQ(taken.Json()["totals"]["points_redeemed"], 500);
+}
+
+TEST_F(PosQuoteE2e, MoreThanTwentyCodesOrAnOverlongCodeIsRefused) {
+  json body = Basket();
+  body["coupon_codes"] = json::array();
+  for (int i = 0; i < 21; ++i) body["coupon_codes"].push_back("ABCDEFGHJKLMNP");
+  EXPECT_TRUE(IsProblem(Quote(body), 400, "too_many_coupon_codes", "coupon_codes"));
+  body["coupon_codes"] = {std::string(70000, 'A')};
+  EXPECT_TRUE(IsProblem(Quote(body), 400, "invalid_code", "coupon_codes[0]"));
+}
+
 TEST_F(PosQuoteE2e, ThresholdCouponIsSpreadOverTheLinesAndHeldForTheQuote) {
   const std::string member = Enrol();
   const std::string code = IssueCoupon(member);

@@ -45,15 +45,16 @@ inline void AddStoresAndTills(SuiteServer& s, const std::vector<std::string>& st
   }
 }
 
-// Headers of a correctly signed POST of `body` to `path` by till `keyid` (RFC 9421 over
+// Headers of a correctly signed request of `body` to `path` by till `keyid` (RFC 9421 over
 // "@method" "@path" "content-digest", created now, a fresh nonce).
 inline std::map<std::string, std::string> SignedTillHeaders(const std::string& path,
                                                             const std::string& body,
                                                             const std::string& keyid,
-                                                            const std::string& key, int port) {
+                                                            const std::string& key, int port,
+                                                            const std::string& method = "POST") {
   const std::string digest = pos::ContentDigestHeader(body);
   pos::HttpRequest request;
-  request.method = "POST";
+  request.method = method;
   request.scheme = "http";
   request.authority = "127.0.0.1:" + std::to_string(port);
   request.path = path;

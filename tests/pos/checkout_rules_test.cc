@@ -81,6 +81,16 @@ TEST(WithCouponMultipliers, MultipliesByEveryMultiplierCouponRoundingDown) {
   EXPECT_EQ(WithCouponMultipliers(101, {double_points, half_again}), 303);
 }
 
+TEST(WithCouponMultipliers, TheCombinedMultiplierIsCappedAtTenTimes) {
+  AppliedCoupon ten_times;
+  ten_times.points_multiplier = Rational{10, 1};
+  AppliedCoupon four_times;
+  four_times.points_multiplier = Rational{4, 1};
+  EXPECT_EQ(WithCouponMultipliers(100, {ten_times}), 1000);
+  EXPECT_EQ(WithCouponMultipliers(100, {four_times, four_times}), 1000);  // 16x capped
+  EXPECT_EQ(WithCouponMultipliers(100, std::vector<AppliedCoupon>(10, ten_times)), 1000);
+}
+
 TEST(ReceiptAmount, YuanWithTwoDecimalsOtherCurrenciesByCode) {
   EXPECT_EQ(ReceiptAmount(1290, "CNY"), "¥12.90");
   EXPECT_EQ(ReceiptAmount(5, "CNY"), "¥0.05");

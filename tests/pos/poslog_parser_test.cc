@@ -388,6 +388,17 @@ TEST(PoslogCardNumbers, TenderPanIsMaskedToLastFour) {
   EXPECT_THAT(dump, Not(HasSubstr("2512")));
 }
 
+// A card number typed into an amount field is refused as an amount, and the problem message
+// that quotes the bad value shows only its last four digits.
+TEST(PoslogCardNumbers, ACardNumberInAnAmountIsNotQuotedInProblems) {
+  auto r = ParseOk(V6Doc(SaleLine(1, "A1", "1", "4111 1111 1111 1111") +
+                         SaleLine(2, "A2", "1", "4111111111111111")));
+  const std::string dump = Dump(r);
+  EXPECT_THAT(dump, Not(HasSubstr("4111 1111")));
+  EXPECT_THAT(dump, Not(HasSubstr("411111")));
+  EXPECT_THAT(dump, HasSubstr("1111"));  // the last four, so the clerk can find the receipt
+}
+
 TEST(PoslogCardNumbers, LoyaltyCardWithoutAccountIdIsNotImported) {
   auto r = ParseOk(V6Doc(SaleLine(1, "A1", "1", "1.00") +
                          "<LoyaltyAccount><LoyaltyCard><PrimaryAccountNumber>6280001234567890"

@@ -8,6 +8,7 @@
 #include "loyalty/common/clock.h"
 #include "loyalty/common/error.h"
 #include "loyalty/domain/audit.h"
+#include "loyalty/domain/coupon_lifecycle.h"
 
 namespace loyalty {
 
@@ -37,6 +38,7 @@ struct IssueJob {
   std::optional<Instant> finished_at;
   std::string error;
   std::string created_by;
+  std::string lease_token;  // set by Claim: the batches of this lease carry it
 };
 
 class CouponIssueJobs {
@@ -45,11 +47,17 @@ class CouponIssueJobs {
   virtual Status Create(const IssueJob& job, const AuditEntry& audit) = 0;
   virtual Result<std::optional<IssueJob>> Find(const std::string& job_id) = 0;
   // Takes the oldest queued job, or a running one whose lease ended (its worker died), and
-  // leases it to the caller until `lease_until`.
+  // leases it to the caller until `lease_until` under a new lease_token.
   virtual Result<std::optional<IssueJob>> Claim(Instant now, Instant lease_until) = 0;
-  // Records progress and extends the lease; `issued` must only grow.
-  virtual Status Progress(const std::string& job_id, int64_t issued, Instant lease_until) = 0;
-  virtual Status Finish(const std::string& job_id, IssueJobState state, const std::string& error,
+  // In one transaction under the job's row lock: checks `job.lease_token` still holds the job
+  // (else lease_lost, kAborted: another worker took it over and nothing is written), inserts the
+  // codes (a code that exists already is skipped), adds them to the job's count and extends the
+  // lease. Returns how many went in. Fenced this way, a stalled worker can never add codes once
+  // another has taken its job, so a job never makes more than requested.
+  virtual Result<int64_t> InsertBatch(const IssueJob& job, const std::vector<IssuedCoupon>& codes,
+                                      Instant lease_until) = 0;
+  // Ends the job unless another worker has taken it over since `job` was claimed.
+  virtual Status Finish(const IssueJob& job, IssueJobState state, const std::string& error,
                         Instant at) = 0;
 };
 

@@ -82,7 +82,8 @@ class CouponRepository {
   virtual Status Release(const std::string& reservation_id) = 0;
 
   // All or nothing, in one transaction: every coupon must be available at `at` or held by the
-  // redemption's reservation, the member's per-definition counts must stay within their
+  // redemption's reservation and, if it is a member's, belong to the redemption's member
+  // (coupon_other_member), the member's per-definition counts must stay within their
   // limits, and every counter take must fit its scope's cap. Errors: coupon_unavailable,
   // coupon_not_found, coupon_limit_reached (detail "limit": "per_member", "total", "budget",
   // "per_store" or "per_period"). A replay with the same txn_ref of codes it already redeemed
@@ -98,13 +99,13 @@ class CouponRepository {
                                                    const std::vector<CouponUse>& uses,
                                                    Instant at) = 0;
 
-  // Revokes an unused coupon (with its audit entry); coupon_not_found, or coupon_unavailable
-  // when it is used or already revoked.
+  // Revokes an unused coupon (with its audit entry); coupon_not_found, or coupon_used /
+  // coupon_revoked.
   virtual Result<IssuedCoupon> Revoke(const std::string& code, const std::string& reason,
                                       const AuditEntry& audit) = 0;
 
-  // Sets reservations that ended before `now` back to issued (the state they already show);
-  // keeps the table honest for reports. Returns how many.
+  // Sets at most `limit` reservations that ended before `now` back to issued (the state they
+  // already show), one row at a time; keeps the table honest for reports. Returns how many.
   virtual Result<int> ReleaseEnded(Instant now, int limit) = 0;
 };
 

@@ -32,7 +32,10 @@ struct StoredQuote {
 class QuoteStore {
  public:
   virtual ~QuoteStore() = default;
+  // Inserts the quote, or replaces it when a till re-prices it under the same id.
   virtual Status Save(const StoredQuote& quote) = 0;
+  // Ends the quote at `at` (cancelled or committed): its points are no longer held.
+  virtual Status End(const std::string& quote_id, Instant at) = 0;
   virtual Result<std::optional<StoredQuote>> Find(const std::string& quote_id) = 0;
   // Points that the member's other quotes still live at `now` mean to redeem.
   virtual Result<int64_t> HeldPoints(const std::string& member_id, Instant now,
