@@ -7,16 +7,16 @@
 #include "api/http/http_types.h"
 #include "api/http/router.h"
 #include "api/http/terminal_auth.h"
-#include "loyalty/domain/ports/idempotency_store.h"
 #include "api/metrics.h"
+#include "loyalty/domain/ports/idempotency_store.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/checkout_service.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
 #include "loyalty/service/referral_service.h"
-#include "loyalty/service/tier_service.h"
 #include "loyalty/service/staff_service.h"
+#include "loyalty/service/tier_service.h"
 
 namespace loyalty::api {
 

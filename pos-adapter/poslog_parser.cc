@@ -148,7 +148,8 @@ struct Context {
 std::string Quote(std::string_view v) {
   std::string out = "\"";
   std::size_t n = std::min<std::size_t>(v.size(), 32);
-  const auto digits = std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const auto digits =
+      std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
   auto hidden = digits >= 13 ? digits - 4 : 0;
   for (std::size_t i = 0; i < n; ++i) {
     char c = v[i];
@@ -320,8 +321,8 @@ std::optional<int64_t> Amount(Context& ctx, const pugi::xml_node& node, std::str
   // Ten billion in the major unit is no till's receipt; it is a misplaced number (a card
   // number typed into the amount, say), so it is never imported as money.
   if (*value > kMaxAmountMinor || *value < -kMaxAmountMinor) {
-    ctx.Problem("amount_too_large", std::string(what) + " " + Quote(text) + " is beyond any receipt; left out",
-                line);
+    ctx.Problem("amount_too_large",
+                std::string(what) + " " + Quote(text) + " is beyond any receipt; left out", line);
     return std::nullopt;
   }
   return *value;

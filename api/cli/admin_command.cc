@@ -1,15 +1,13 @@
 // `loyalty admin ...`: staff accounts and stores from the shell (first admin, scripted setup).
-#include <unistd.h>
-
 #include <date/tz.h>
-
-#include "loyalty/common/hex.h"
-#include "loyalty/common/time_format.h"
-#include "loyalty/domain/store_id.h"
+#include <unistd.h>
 
 #include <iostream>
 
 #include "api/cli/commands.h"
+#include "loyalty/common/hex.h"
+#include "loyalty/common/time_format.h"
+#include "loyalty/domain/store_id.h"
 
 namespace loyalty::api {
 namespace {
@@ -128,8 +126,8 @@ int RotateTerminalKey(Runtime& rt, const Args& args) {
   int overlap_hours = 24;
   if (f.values.count("overlap-hours")) {
     const std::string& raw = f.values.at("overlap-hours");
-    const bool digits = !raw.empty() && raw.size() <= 4 &&
-                        raw.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits =
+        !raw.empty() && raw.size() <= 4 && raw.find_first_not_of("0123456789") == std::string::npos;
     overlap_hours = digits ? std::stoi(raw) : -1;
     if (overlap_hours < 0 || overlap_hours > 24 * 30) {
       std::cerr << "error: --overlap-hours must be a whole number from 0 to 720\n";
@@ -205,7 +203,8 @@ std::string Usage(const std::string& command) {
            "      the password is read from the first line of standard input\n"
            "  loyalty admin add-store --id ID --name NAME [--zone Asia/Shanghai] "
            "[--currency CNY]\n"
-           "  loyalty admin add-terminal --store ID [--id TERMINAL_ID]   prints the terminal's key\n"
+           "  loyalty admin add-terminal --store ID [--id TERMINAL_ID]   prints the terminal's "
+           "key\n"
            "  loyalty admin rotate-terminal-key --id TERMINAL_ID [--overlap-hours 24]\n"
            "      prints a new key; the old one is accepted for the overlap\n"
            "  loyalty admin seed-demo      load the demo chain (skipped if already loaded)\n";

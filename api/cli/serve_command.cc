@@ -43,10 +43,20 @@ int ServeCommand(Runtime& rt) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Metrics metrics;
-  AppContext app{*rt.members,   *rt.staff,         *rt.points,      *rt.tiers,
-                 *rt.referrals, *rt.coupons,       *rt.checkout,    *rt.terminal_auth,
-                 *rt.idempotency, rt.clock,        metrics,
-                 [&rt] { return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()}; },
+  AppContext app{*rt.members,
+                 *rt.staff,
+                 *rt.points,
+                 *rt.tiers,
+                 *rt.referrals,
+                 *rt.coupons,
+                 *rt.checkout,
+                 *rt.terminal_auth,
+                 *rt.idempotency,
+                 rt.clock,
+                 metrics,
+                 [&rt] {
+                   return Readiness{static_cast<bool>(rt.pool->Ping()), rt.redis->Ping()};
+                 },
                  [&rt] { return PoolMetrics(rt); }};
   Router router;
   AddAllRoutes(router, app);
@@ -66,7 +76,9 @@ int ServeCommand(Runtime& rt) {
       }
       auto released = rt.coupons->ReleaseEndedReservations();
       if (!released) {
-        spdlog::warn(nlohmann::json{{"msg", "coupon release failed"}, {"error", released.error().message}}.dump());
+        spdlog::warn(
+            nlohmann::json{{"msg", "coupon release failed"}, {"error", released.error().message}}
+                .dump());
       }
       auto report = rt.points->Sweep(rt.clock.Now());
       if (!report) {
@@ -86,7 +98,9 @@ int ServeCommand(Runtime& rt) {
     job_runner.emplace(std::chrono::seconds(rt.options.job_poll_seconds), [&rt] {
       auto made = rt.coupons->RunIssueJobs();
       if (!made) {
-        spdlog::warn(nlohmann::json{{"msg", "coupon issue job failed"}, {"error", made.error().message}}.dump());
+        spdlog::warn(
+            nlohmann::json{{"msg", "coupon issue job failed"}, {"error", made.error().message}}
+                .dump());
       } else if (*made > 0) {
         spdlog::info(nlohmann::json{{"msg", "coupon codes issued"}, {"codes", *made}}.dump());
       }

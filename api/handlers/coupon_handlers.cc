@@ -122,22 +122,23 @@ void AddCouponRoutes(Router& router, AppContext& app) {
     if (!page) return Problem(page.error(), req.request_id);
     Json items = Json::array();
     for (const CouponView& v : page->coupons) items.push_back(CouponViewJson(v));
-    return JsonResponse(200, Json{{"items", items},
-                                  {"next_cursor", page->next_cursor ? Json(*page->next_cursor) : Json()}});
+    return JsonResponse(
+        200, Json{{"items", items},
+                  {"next_cursor", page->next_cursor ? Json(*page->next_cursor) : Json()}});
   });
 
   router.Add("POST", "/v1/members/:id/coupons/exchanges", Idempotent(app, [&app](HttpRequest& req) {
-    auto actor = Authenticate(app, req);
-    if (!actor) return Problem(actor.error(), req.request_id);
-    auto body = ReadJsonObject(req, {"definition_id"});
-    if (!body) return body.error();
-    auto definition_id = RequiredString(*body, "definition_id");
-    if (!definition_id) return Problem(definition_id.error(), req.request_id);
-    auto view = app.coupons.Exchange(*actor, req.path_params["id"], *definition_id,
-                                     RepeatRef(req, *actor));
-    if (!view) return Problem(view.error(), req.request_id);
-    return JsonResponse(201, CouponViewJson(*view));
-  }));
+               auto actor = Authenticate(app, req);
+               if (!actor) return Problem(actor.error(), req.request_id);
+               auto body = ReadJsonObject(req, {"definition_id"});
+               if (!body) return body.error();
+               auto definition_id = RequiredString(*body, "definition_id");
+               if (!definition_id) return Problem(definition_id.error(), req.request_id);
+               auto view = app.coupons.Exchange(*actor, req.path_params["id"], *definition_id,
+                                                RepeatRef(req, *actor));
+               if (!view) return Problem(view.error(), req.request_id);
+               return JsonResponse(201, CouponViewJson(*view));
+             }));
 
   router.Add("GET", "/v1/coupons/:code", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);
@@ -148,16 +149,16 @@ void AddCouponRoutes(Router& router, AppContext& app) {
   });
 
   router.Add("POST", "/v1/coupons/:code/revoke", Idempotent(app, [&app](HttpRequest& req) {
-    auto actor = Authenticate(app, req);
-    if (!actor) return Problem(actor.error(), req.request_id);
-    auto body = ReadJsonObject(req, {"reason"});
-    if (!body) return body.error();
-    auto reason = RequiredString(*body, "reason");
-    if (!reason) return Problem(reason.error(), req.request_id);
-    auto view = app.coupons.Revoke(*actor, req.path_params["code"], *reason);
-    if (!view) return Problem(view.error(), req.request_id);
-    return JsonResponse(200, CouponViewJson(*view));
-  }));
+               auto actor = Authenticate(app, req);
+               if (!actor) return Problem(actor.error(), req.request_id);
+               auto body = ReadJsonObject(req, {"reason"});
+               if (!body) return body.error();
+               auto reason = RequiredString(*body, "reason");
+               if (!reason) return Problem(reason.error(), req.request_id);
+               auto view = app.coupons.Revoke(*actor, req.path_params["code"], *reason);
+               if (!view) return Problem(view.error(), req.request_id);
+               return JsonResponse(200, CouponViewJson(*view));
+             }));
 }
 
 }  // namespace loyalty::api

@@ -17,29 +17,31 @@ Json CouponViewJson(const CouponView& view) {
   const IssuedCoupon& c = view.coupon;
   Json redeemed;  // null unless used
   if (c.status == CouponStatus::kRedeemed) {
-    redeemed = Json{{"txn_ref", Optional(c.redeemed_txn)},
-                    {"at", Optional(c.redeemed_at)},
-                    {"store_id", Optional(c.redeemed_store_id)},
-                    {"member_id", Optional(c.redeemed_member_id)},
-                    {"discount", {{"amount_minor", c.discount_minor}, {"currency", view.currency}}}};
+    redeemed =
+        Json{{"txn_ref", Optional(c.redeemed_txn)},
+             {"at", Optional(c.redeemed_at)},
+             {"store_id", Optional(c.redeemed_store_id)},
+             {"member_id", Optional(c.redeemed_member_id)},
+             {"discount", {{"amount_minor", c.discount_minor}, {"currency", view.currency}}}};
   }
   const bool reserved = view.state == CouponWalletState::kReserved;
-  return Json{{"code", c.instance.code},
-              {"display_code", FormatCouponCode(c.instance.code)},
-              {"state", WalletStateName(view.state)},
-              {"definition_id", c.instance.definition_id},
-              {"name_zh", view.definition.name_zh},
-              {"name_en", view.definition.name_en},
-              {"member_id", Optional(c.instance.member_id)},
-              {"issued_at", FormatInstant(c.instance.issued_at)},
-              {"valid_from", Optional(c.instance.valid_from)},
-              {"valid_until", Optional(c.instance.valid_until)},
-              {"reserved_until", reserved ? Optional(c.reserved_until) : Json()},
-              {"redeemed", redeemed},
-              {"restored_at", Optional(c.restored_at)},
-              {"revoked_at", Optional(c.revoked_at)},
-              {"revoke_reason", c.status == CouponStatus::kRevoked ? Json(c.revoke_reason) : Json()},
-              {"definition", CouponDefinitionToJson(view.definition)}};
+  return Json{
+      {"code", c.instance.code},
+      {"display_code", FormatCouponCode(c.instance.code)},
+      {"state", WalletStateName(view.state)},
+      {"definition_id", c.instance.definition_id},
+      {"name_zh", view.definition.name_zh},
+      {"name_en", view.definition.name_en},
+      {"member_id", Optional(c.instance.member_id)},
+      {"issued_at", FormatInstant(c.instance.issued_at)},
+      {"valid_from", Optional(c.instance.valid_from)},
+      {"valid_until", Optional(c.instance.valid_until)},
+      {"reserved_until", reserved ? Optional(c.reserved_until) : Json()},
+      {"redeemed", redeemed},
+      {"restored_at", Optional(c.restored_at)},
+      {"revoked_at", Optional(c.revoked_at)},
+      {"revoke_reason", c.status == CouponStatus::kRevoked ? Json(c.revoke_reason) : Json()},
+      {"definition", CouponDefinitionToJson(view.definition)}};
 }
 
 Json IssuedCodeJson(const IssuedCoupon& c) {

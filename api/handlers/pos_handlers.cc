@@ -16,14 +16,16 @@ Json IdentifiedJson(const Identified& id) {
   const Member& m = id.member;
   Json coupons = Json::array();
   for (const CouponView& v : id.usable_coupons) coupons.push_back(CouponViewJson(v));
-  return Json{{"member",
-               {{"member_id", m.member_id},
-                {"card_no", m.card_no},
-                {"name", m.name},
-                {"phone_masked", m.phone.empty() ? Json() : Json(MaskPhone(m.phone))}}},
-              {"tier", {{"code", id.tier.code}, {"name_zh", id.tier.name_zh}, {"name_en", id.tier.name_en}}},
-              {"points", SummaryJson(id.points)},
-              {"coupons", coupons}};
+  return Json{
+      {"member",
+       {{"member_id", m.member_id},
+        {"card_no", m.card_no},
+        {"name", m.name},
+        {"phone_masked", m.phone.empty() ? Json() : Json(MaskPhone(m.phone))}}},
+      {"tier",
+       {{"code", id.tier.code}, {"name_zh", id.tier.name_zh}, {"name_en", id.tier.name_en}}},
+      {"points", SummaryJson(id.points)},
+      {"coupons", coupons}};
 }
 
 // A refused terminal signature: the 401 names the scheme the till must use.
@@ -49,7 +51,8 @@ Result<std::vector<TillLine>> TillLinesFrom(const Json& body) {
     for (const auto& [key, value] : l.items()) {
       if (key != "line_no" && key != "sku" && key != "category" && key != "qty" &&
           key != "unit_price_minor") {
-        return InvalidField(at + "." + key, "unknown_field", at + "." + key + " is not a line field");
+        return InvalidField(at + "." + key, "unknown_field",
+                            at + "." + key + " is not a line field");
       }
     }
     // The field helpers name "qty"; the till needs "lines[3].qty".
@@ -140,9 +143,9 @@ void AddPosRoutes(Router& router, AppContext& app) {
     auto body = ReadJsonObject(req, {"card_no", "phone", "qr_token"});
     if (!body) return body.error();
     IdentifyRequest request;
-    for (auto [field, slot] : {std::pair{"card_no", &request.card_no},
-                               std::pair{"phone", &request.phone},
-                               std::pair{"qr_token", &request.qr_token}}) {
+    for (auto [field, slot] :
+         {std::pair{"card_no", &request.card_no}, std::pair{"phone", &request.phone},
+          std::pair{"qr_token", &request.qr_token}}) {
       auto value = OptionalString(*body, field);
       if (!value) return Problem(value.error(), req.request_id);
       *slot = *value;
@@ -155,9 +158,8 @@ void AddPosRoutes(Router& router, AppContext& app) {
   router.Add("POST", "/v1/pos/quotes", [&app](HttpRequest& req) {
     auto till = app.terminals.Authenticate(req);
     if (!till) return SignatureProblem(till.error(), req.request_id);
-    auto body = ReadJsonObject(
-        req, {"quote_id", "store_id", "terminal_id", "member_id", "lines", "coupon_codes",
-              "redeem_points"});
+    auto body = ReadJsonObject(req, {"quote_id", "store_id", "terminal_id", "member_id", "lines",
+                                     "coupon_codes", "redeem_points"});
     if (!body) return body.error();
     QuoteRequest request;
     auto quote_id = OptionalString(*body, "quote_id");

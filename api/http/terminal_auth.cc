@@ -59,8 +59,10 @@ Result<Actor> TerminalAuthenticator::Authenticate(const HttpRequest& request) {
     return Fail(Code::kUnauthenticated, "signature_replayed",
                 "this signed request was already received; sign every request with a new nonce");
   }
-  return Actor{Principal{"terminal:" + terminal->terminal_id, terminal->terminal_id,
-                         Role::kCashier, {terminal->store_id}},
+  return Actor{Principal{"terminal:" + terminal->terminal_id,
+                         terminal->terminal_id,
+                         Role::kCashier,
+                         {terminal->store_id}},
                request.request_id};
 }
 

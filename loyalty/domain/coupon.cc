@@ -11,7 +11,7 @@ namespace {
 constexpr int kMaxDaysAfterIssue = 3660;  // ten years; more is a typo
 constexpr int64_t kMaxBuyGetQty = 1000;
 constexpr int kMaxPriority = 1'000'000;
-constexpr int64_t kMaxLimit = 1'000'000'000;   // redemptions; more is a typo
+constexpr int64_t kMaxLimit = 1'000'000'000;  // redemptions; more is a typo
 constexpr int64_t kMaxPointsCost = 100'000'000;
 
 tl::unexpected<Error> Invalid(const std::string &field, const std::string &message) {

@@ -120,8 +120,7 @@ std::vector<CounterTake> CouponCounterTakes(const CouponDefinition &definition,
   }
   if (l.per_store > 0) out.push_back(take("store:" + store_id, l.per_store, 1));
   if (l.per_period > 0) {
-    out.push_back(
-        take("period:" + CouponPeriodKey(l.period, business_date), l.per_period, 1));
+    out.push_back(take("period:" + CouponPeriodKey(l.period, business_date), l.per_period, 1));
   }
   return out;
 }

@@ -2,12 +2,12 @@
 // revoked) and the limit counters a redemption draws from.
 #pragma once
 
+#include <date/date.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <date/date.h>
 
 #include "loyalty/common/clock.h"
 #include "loyalty/domain/coupon.h"
@@ -49,9 +49,9 @@ CouponWalletState WalletState(const IssuedCoupon &coupon, Instant now);
 bool Reservable(const IssuedCoupon &coupon, const std::string &reservation_id, Instant now);
 
 // Why `coupon` cannot be redeemed at `at` by a sale holding `reservation_id` (if any), as an
-// error with detail "coupon_code": coupon_used, coupon_revoked, coupon_expired, coupon_not_yet_valid
-// (kFailedPrecondition) or coupon_reserved (held by another quote; kAborted). A coupon the same
-// reservation holds, or one whose reservation has ended, may be redeemed.
+// error with detail "coupon_code": coupon_used, coupon_revoked, coupon_expired,
+// coupon_not_yet_valid (kFailedPrecondition) or coupon_reserved (held by another quote; kAborted).
+// A coupon the same reservation holds, or one whose reservation has ended, may be redeemed.
 Status CheckRedeemable(const IssuedCoupon &coupon, const std::optional<std::string> &reservation_id,
                        Instant at);
 

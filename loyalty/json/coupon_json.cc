@@ -35,9 +35,9 @@ template <typename S, typename T>
 concept Is = std::same_as<std::remove_const_t<S>, T>;
 
 template <typename S>
-concept Record = Is<S, Rational> || Is<S, CouponTier> || Is<S, CouponScope> ||
-                 Is<S, CouponValidity> || Is<S, CouponStacking> || Is<S, CouponLimits> ||
-                 Is<S, CouponDefinition>;
+concept Record =
+    Is<S, Rational> || Is<S, CouponTier> || Is<S, CouponScope> || Is<S, CouponValidity> ||
+    Is<S, CouponStacking> || Is<S, CouponLimits> || Is<S, CouponDefinition>;
 
 // `v(key, member)` for every member, in declaration order; S is the struct, const or not.
 template <typename V, Is<Rational> S>

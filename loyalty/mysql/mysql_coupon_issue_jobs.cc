@@ -22,8 +22,8 @@ constexpr char kColumns[] =
     "finished_at, error, lease_token";
 
 IssueJobState ParseState(const std::string& s) {
-  for (IssueJobState state : {IssueJobState::kQueued, IssueJobState::kRunning,
-                              IssueJobState::kDone, IssueJobState::kFailed}) {
+  for (IssueJobState state : {IssueJobState::kQueued, IssueJobState::kRunning, IssueJobState::kDone,
+                              IssueJobState::kFailed}) {
     if (s == IssueJobStateName(state)) return state;
   }
   return IssueJobState::kFailed;

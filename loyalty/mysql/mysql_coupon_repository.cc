@@ -82,8 +82,10 @@ tl::unexpected<Error> NotFound(const std::string& code) {
 }
 
 tl::unexpected<Error> LimitReached(const std::string& code, const std::string& limit) {
-  Error e{Code::kFailedPrecondition, "coupon_limit_reached",
-          "coupon " + code + " cannot be used: the offer's " + limit + " limit is reached", {}};
+  Error e{Code::kFailedPrecondition,
+          "coupon_limit_reached",
+          "coupon " + code + " cannot be used: the offer's " + limit + " limit is reached",
+          {}};
   e.With("coupon_code", code);
   e.With("limit", limit);
   return tl::unexpected<Error>(std::move(e));
@@ -109,7 +111,8 @@ void EnsureBuckets(sql::Connection& c, const std::string& definition_id, const C
     Rows rs(s->executeQuery());
     if (rs->next() && rs->getInt(1) >= take.buckets) return;
   }
-  std::string sql = "INSERT IGNORE INTO coupon_counters (definition_id, scope, bucket, cap, used) VALUES ";
+  std::string sql =
+      "INSERT IGNORE INTO coupon_counters (definition_id, scope, bucket, cap, used) VALUES ";
   for (int b = 0; b < take.buckets; ++b) sql += b ? ",(?,?,?,?,0)" : "(?,?,?,?,0)";
   Statement s(c.prepareStatement(sql));
   int p = 1;
@@ -188,9 +191,9 @@ bool TakeMemberCount(sql::Connection& c, const std::string& member_id,
     s->setString(2, definition_id);
     s->execute();
   }
-  Statement s(c.prepareStatement(
-      "UPDATE coupon_member_counters SET used = used + 1 "
-      "WHERE member_id = ? AND definition_id = ? AND used < ?"));
+  Statement s(
+      c.prepareStatement("UPDATE coupon_member_counters SET used = used + 1 "
+                         "WHERE member_id = ? AND definition_id = ? AND used < ?"));
   s->setString(1, member_id);
   s->setString(2, definition_id);
   s->setInt64(3, limit);
@@ -199,9 +202,9 @@ bool TakeMemberCount(sql::Connection& c, const std::string& member_id,
 
 void ReturnMemberCount(sql::Connection& c, const std::string& member_id,
                        const std::string& definition_id) {
-  Statement s(c.prepareStatement(
-      "UPDATE coupon_member_counters SET used = used - 1 "
-      "WHERE member_id = ? AND definition_id = ? AND used > 0"));
+  Statement s(
+      c.prepareStatement("UPDATE coupon_member_counters SET used = used - 1 "
+                         "WHERE member_id = ? AND definition_id = ? AND used > 0"));
   s->setString(1, member_id);
   s->setString(2, definition_id);
   s->execute();
@@ -235,7 +238,9 @@ void ReleaseHeld(sql::Connection& c, const std::string& reservation_id) {
   if (codes.empty()) return;
   Statement s(c.prepareStatement(
       "UPDATE coupons SET status = 'issued', reservation_id = NULL, reserved_until = NULL "
-      "WHERE code IN (" + Placeholders(codes.size()) + ") AND reservation_id = ? AND "
+      "WHERE code IN (" +
+      Placeholders(codes.size()) +
+      ") AND reservation_id = ? AND "
       "status = 'reserved'"));
   int i = 1;
   for (const auto& code : codes) s->setString(i++, code);
@@ -281,8 +286,9 @@ Result<std::vector<std::string>> MysqlCouponRepository::Insert(
     // coupon from this issue. The rows that are ours have our issue_ref and member.
     std::vector<std::string> codes;
     for (const IssuedCoupon& coupon : coupons) codes.push_back(coupon.instance.code);
-    Statement s(c.prepareStatement("SELECT code, member_id, issue_ref FROM coupons WHERE code IN (" +
-                                   Placeholders(codes.size()) + ")"));
+    Statement s(
+        c.prepareStatement("SELECT code, member_id, issue_ref FROM coupons WHERE code IN (" +
+                           Placeholders(codes.size()) + ")"));
     for (size_t i = 0; i < codes.size(); ++i) s->setString(static_cast<int>(i + 1), codes[i]);
     Rows rs(s->executeQuery());
     std::map<std::string, std::pair<std::optional<std::string>, std::string>> found;
@@ -327,8 +333,9 @@ Result<std::optional<IssuedCoupon>> MysqlCouponRepository::FindByIssue(
   return out;
 }
 
-Result<std::pair<IssuedCoupon, bool>> MysqlCouponRepository::InsertPaid(
-    const IssuedCoupon& coupon, const LedgerDecision& debit, const AuditEntry& audit) {
+Result<std::pair<IssuedCoupon, bool>> MysqlCouponRepository::InsertPaid(const IssuedCoupon& coupon,
+                                                                        const LedgerDecision& debit,
+                                                                        const AuditEntry& audit) {
   std::pair<IssuedCoupon, bool> out{coupon, true};
   const std::string& member_id = *coupon.instance.member_id;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
@@ -407,14 +414,16 @@ Status MysqlCouponRepository::Reserve(const std::vector<std::string>& codes,
       auto it = locked.find(code);
       if (it == locked.end()) return NotFound(code);
       if (!Reservable(it->second, reservation_id, now)) {
-        if (auto why = CheckRedeemable(it->second, std::nullopt, now); !why) return Fail(why.error());
+        if (auto why = CheckRedeemable(it->second, std::nullopt, now); !why)
+          return Fail(why.error());
         return Fail(Code::kFailedPrecondition, "coupon_unavailable",
                     "coupon " + code + " cannot be reserved now");
       }
     }
     Statement s(c.prepareStatement(
         "UPDATE coupons SET status = 'reserved', reservation_id = ?, reserved_until = ? "
-        "WHERE code IN (" + Placeholders(locked.size()) + ")"));
+        "WHERE code IN (" +
+        Placeholders(locked.size()) + ")"));
     s->setString(1, reservation_id);
     s->setString(2, ToSqlTime(until));
     int i = 3;
@@ -455,8 +464,10 @@ Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
       if (auto ok = CheckRedeemable(coupon, r.reservation_id, r.at); !ok) return Fail(ok.error());
       // The last check under the row lock: a member's coupon is only ever used for that member.
       if (coupon.instance.member_id && coupon.instance.member_id != r.member_id) {
-        Error e{Code::kFailedPrecondition, "coupon_other_member",
-                "coupon " + use.code + " belongs to another member", {}};
+        Error e{Code::kFailedPrecondition,
+                "coupon_other_member",
+                "coupon " + use.code + " belongs to another member",
+                {}};
         e.With("coupon_code", use.code);
         return Fail(std::move(e));
       }

@@ -29,8 +29,7 @@ class MysqlCouponRepository final : public CouponRepository {
   Status Redeem(const CouponRedemption& redemption) override;
   Result<std::vector<IssuedCoupon>> RedeemedBy(const std::string& txn_ref) override;
   Result<std::vector<std::string>> Restore(const std::string& txn_ref,
-                                           const std::vector<CouponUse>& uses,
-                                           Instant at) override;
+                                           const std::vector<CouponUse>& uses, Instant at) override;
   Result<IssuedCoupon> Revoke(const std::string& code, const std::string& reason,
                               const AuditEntry& audit) override;
   Result<int> ReleaseEnded(Instant now, int limit) override;

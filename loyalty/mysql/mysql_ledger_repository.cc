@@ -269,7 +269,8 @@ Result<LedgerChange> MysqlLedgerRepository::Apply(const std::string& member_id,
   return result;
 }
 
-Result<LedgerChange> MysqlLedgerRepository::ApplyOn(sql::Connection& c, const std::string& member_id,
+Result<LedgerChange> MysqlLedgerRepository::ApplyOn(sql::Connection& c,
+                                                    const std::string& member_id,
                                                     const LedgerDecision& decide) {
   const AccountState state = LockAndLoad(c, member_id);
   auto change = decide(state);

@@ -20,8 +20,12 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 std::string BasketText(const std::vector<BasketLine>& lines) {
   Json out = Json::array();
   for (const BasketLine& l : lines) {
-    out.push_back({{"line_no", l.line_no}, {"sku", l.sku}, {"category", l.category},
-                   {"qty", l.qty}, {"net_minor", l.net_minor}, {"tax_minor", l.tax_minor}});
+    out.push_back({{"line_no", l.line_no},
+                   {"sku", l.sku},
+                   {"category", l.category},
+                   {"qty", l.qty},
+                   {"net_minor", l.net_minor},
+                   {"tax_minor", l.tax_minor}});
   }
   return out.dump();
 }
@@ -118,9 +122,9 @@ Result<int64_t> MysqlQuoteStore::HeldPoints(const std::string& member_id, Instan
                                             const std::string& except_quote_id) {
   int64_t held = 0;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
-    Statement s(c.prepareStatement(
-        "SELECT COALESCE(SUM(redeem_points), 0) FROM pos_quotes "
-        "WHERE member_id = ? AND expires_at > ? AND quote_id <> ?"));
+    Statement s(
+        c.prepareStatement("SELECT COALESCE(SUM(redeem_points), 0) FROM pos_quotes "
+                           "WHERE member_id = ? AND expires_at > ? AND quote_id <> ?"));
     s->setString(1, member_id);
     s->setString(2, ToSqlTime(now));
     s->setString(3, except_quote_id);

@@ -76,7 +76,7 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
 }
 
 Status CheckoutService::RequireTill(const Actor& actor, const std::string& store_id,
-                                   const std::string& terminal_id) const {
+                                    const std::string& terminal_id) const {
   if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
   if (!actor.principal.SeesStore(store_id)) {
     return Fail(Code::kPermissionDenied, "store_forbidden",
@@ -119,8 +119,9 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
     return Fail(ok.error());
   }
   if (request.coupon_codes.size() > kMaxCodesPerQuote) {
-    return InvalidField("coupon_codes", "too_many_coupon_codes",
-                        "at most " + std::to_string(kMaxCodesPerQuote) + " coupon codes per basket");
+    return InvalidField(
+        "coupon_codes", "too_many_coupon_codes",
+        "at most " + std::to_string(kMaxCodesPerQuote) + " coupon codes per basket");
   }
   for (size_t i = 0; i < request.coupon_codes.size(); ++i) {
     if (request.coupon_codes[i].size() > 64) {
@@ -137,7 +138,8 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   auto basket = BasketFromTill(request.lines);
   if (!basket) return Fail(basket.error());
   if (request.redeem_points < 0) {
-    return InvalidField("redeem_points", "invalid_redeem_points", "redeem_points must be 0 or more");
+    return InvalidField("redeem_points", "invalid_redeem_points",
+                        "redeem_points must be 0 or more");
   }
   if (request.redeem_points > 0 && !request.member_id) {
     return InvalidField("redeem_points", "invalid_redeem_points",
@@ -173,9 +175,9 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   q.redeem_points = request.redeem_points;
   q.created_at = now;
 
-  auto coupons = coupons_.Quote(actor, CouponCheckout{q.quote_id, q.member_id, q.store_id,
-                                                      (*store)->time_zone, q.lines,
-                                                      request.coupon_codes});
+  auto coupons =
+      coupons_.Quote(actor, CouponCheckout{q.quote_id, q.member_id, q.store_id, (*store)->time_zone,
+                                           q.lines, request.coupon_codes});
   if (!coupons) return Fail(coupons.error());
   ReleaseUnlessKept hold{coupons_, actor, q.quote_id};
   out.coupons = std::move(coupons->evaluation);
@@ -206,15 +208,16 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
     if (!held) return Fail(held.error());
     if (q.redeem_points > summary.available - *held) {
       return Fail(Code::kFailedPrecondition, "insufficient_points",
-                  "the member has " + std::to_string(std::max<int64_t>(0, summary.available - *held)) +
+                  "the member has " +
+                      std::to_string(std::max<int64_t>(0, summary.available - *held)) +
                       " points free to redeem");
     }
   }
   q.due_minor = after_coupons - q.points_value_minor;
 
   if (q.member_id) {
-    auto earn = purchases_.Quote(*q.member_id, Purchase{q.quote_id, q.store_id,
-                                                        (*store)->time_zone, now, out.payable});
+    auto earn = purchases_.Quote(
+        *q.member_id, Purchase{q.quote_id, q.store_id, (*store)->time_zone, now, out.payable});
     if (!earn) return Fail(earn.error());
     q.points_to_earn = WithCouponMultipliers(earn->points, out.coupons.applied);
     out.receipt = Receipt(actor, q, summary, program->currency);
@@ -249,9 +252,9 @@ ReceiptLines CheckoutService::Receipt(const Actor& actor, const StoredQuote& q,
   }
   // Tier progress is a courtesy line: a failure to read it never fails the quote.
   if (auto tier = tiers_.View(actor, *q.member_id); tier && tier->next_level) {
-    const std::string remaining =
-        tier->metric == TierMetric::kSpend ? ReceiptAmount(tier->remaining_to_next, currency)
-                                           : std::to_string(tier->remaining_to_next);
+    const std::string remaining = tier->metric == TierMetric::kSpend
+                                      ? ReceiptAmount(tier->remaining_to_next, currency)
+                                      : std::to_string(tier->remaining_to_next);
     const char* unit_zh = tier->metric == TierMetric::kSpend    ? "消费 "
                           : tier->metric == TierMetric::kPoints ? "积分 "
                                                                 : "到店次数 ";

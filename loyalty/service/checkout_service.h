@@ -51,10 +51,10 @@ struct ReceiptLines {
 
 struct QuoteResult {
   StoredQuote quote;
-  CouponEvaluation coupons;           // applied (held until quote.expires_at) and rejected
-  std::vector<BasketLine> payable;    // each line after its coupon discount
+  CouponEvaluation coupons;         // applied (held until quote.expires_at) and rejected
+  std::vector<BasketLine> payable;  // each line after its coupon discount
   std::string currency;
-  int64_t points_available = 0;       // before this sale
+  int64_t points_available = 0;  // before this sale
   ReceiptLines receipt;
 };
 
@@ -70,7 +70,11 @@ class CheckoutService {
  public:
   CheckoutService(CheckoutPorts ports, MemberService& members, PointsService& points,
                   TierService& tiers, CouponService& coupons, PurchaseService& purchases)
-      : ports_(ports), members_(members), points_(points), tiers_(tiers), coupons_(coupons),
+      : ports_(ports),
+        members_(members),
+        points_(points),
+        tiers_(tiers),
+        coupons_(coupons),
         purchases_(purchases) {}
 
   // 400 invalid_identify_request unless exactly one way is given; the lookups' own 400s (a

@@ -90,8 +90,8 @@ Result<CouponDefinition> CouponService::Definition(const std::string& definition
   auto found = definitions_.Find(definition_id);
   if (!found) return Fail(found.error());
   if (!*found) {
-    Error e{Code::kNotFound, "coupon_definition_not_found", "no coupon definition with this id",
-            {}};
+    Error e{
+        Code::kNotFound, "coupon_definition_not_found", "no coupon definition with this id", {}};
     e.With("definition_id", definition_id);
     return Fail(std::move(e));
   }
@@ -161,12 +161,11 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
     }
     member_ids.push_back(id);
   }
-  auto issued = IssueToMembers(*definition, member_ids, *prefix,
-                               issue_ref.empty() ? "request:" + random_.NewId() : issue_ref,
-                               NewAuditEntry(actor, random_, clock_, "coupon.issue",
-                                             "coupon_definition", definition_id,
-                                             "{\"members\":" +
-                                                 std::to_string(member_ids.size()) + "}"));
+  auto issued = IssueToMembers(
+      *definition, member_ids, *prefix,
+      issue_ref.empty() ? "request:" + random_.NewId() : issue_ref,
+      NewAuditEntry(actor, random_, clock_, "coupon.issue", "coupon_definition", definition_id,
+                    "{\"members\":" + std::to_string(member_ids.size()) + "}"));
   if (!issued) return Fail(issued.error());
   result.issued = std::move(*issued);
   return result;
@@ -237,8 +236,8 @@ Result<int64_t> CouponService::RunIssueJobs() {
     const std::string issue_ref = "job:" + job.job_id;
     auto definition = Definition(job.definition_id);
     if (!definition) {
-      if (auto ok = jobs_.Finish(job, IssueJobState::kFailed, definition.error().message,
-                                 clock_.Now());
+      if (auto ok =
+              jobs_.Finish(job, IssueJobState::kFailed, definition.error().message, clock_.Now());
           !ok) {
         return Fail(ok.error());
       }
@@ -328,14 +327,15 @@ Result<WalletPage> CouponService::Wallet(const Actor& actor, const std::string& 
   std::map<std::string, CouponDefinition> definitions;  // a wallet holds few definitions
   const Instant now = clock_.Now();
   for (IssuedCoupon& coupon : page->coupons) {
-    const std::string& id = coupon.instance.definition_id;
+    const std::string id = coupon.instance.definition_id;  // a copy: `coupon` is moved below
     if (!definitions.count(id)) {
       auto definition = Definition(id);
       if (!definition) return Fail(definition.error());
       definitions.emplace(id, std::move(*definition));
     }
     const CouponWalletState state = WalletState(coupon, now);
-    out.coupons.push_back(CouponView{std::move(coupon), definitions.at(id), state, program->currency});
+    out.coupons.push_back(
+        CouponView{std::move(coupon), definitions.at(id), state, program->currency});
   }
   return out;
 }
@@ -376,9 +376,9 @@ Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string
                 "this coupon is not in the rewards catalogue (it has no points price)");
   }
   const std::string ref = exchange_ref.empty() ? random_.NewId() : exchange_ref;
-  auto debit = points_.RewardDebit(
-      actor, member_id, definition->points_cost,
-      PointsReason{"coupon_exchange", ref, definition->name_zh, std::nullopt});
+  auto debit =
+      points_.RewardDebit(actor, member_id, definition->points_cost,
+                          PointsReason{"coupon_exchange", ref, definition->name_zh, std::nullopt});
   if (!debit) return Fail(debit.error());
   // Coupon and points in one transaction: a repeat with the same exchange_ref, even at the same
   // moment, finds the first coupon and pays nothing.
@@ -386,8 +386,8 @@ Result<CouponView> CouponService::Exchange(const Actor& actor, const std::string
     auto paid = coupons_.InsertPaid(
         NewCoupon(*definition, NewCode(""), member_id, clock_.Now(), "exchange:" + ref), *debit,
         NewAuditEntry(actor, random_, clock_, "coupon.exchange", "member", member_id,
-                      "{\"definition_id\":\"" + definition_id + "\",\"points\":" +
-                          std::to_string(definition->points_cost) + "}"));
+                      "{\"definition_id\":\"" + definition_id +
+                          "\",\"points\":" + std::to_string(definition->points_cost) + "}"));
     if (paid) return View(std::move(paid->first));
     if (paid.error().slug != "coupon_code_taken") return Fail(paid.error());
   }
@@ -470,11 +470,11 @@ Result<std::vector<CouponUse>> CouponService::Uses(const std::vector<IssuedCoupo
     auto definition = Definition(coupon.instance.definition_id);
     if (!definition) return Fail(definition.error());
     const Instant at = coupon.redeemed_at.value_or(clock_.Now());
-    uses.push_back(CouponUse{
-        coupon.instance.code, definition->id, coupon.discount_minor,
-        CouponCounterTakes(*definition, coupon.redeemed_store_id.value_or(""),
-                           BusinessDate(at, store_zone), coupon.discount_minor),
-        definition->limits.per_member});
+    uses.push_back(
+        CouponUse{coupon.instance.code, definition->id, coupon.discount_minor,
+                  CouponCounterTakes(*definition, coupon.redeemed_store_id.value_or(""),
+                                     BusinessDate(at, store_zone), coupon.discount_minor),
+                  definition->limits.per_member});
   }
   return uses;
 }

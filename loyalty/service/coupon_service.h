@@ -36,9 +36,9 @@ struct IssueRequest {
 };
 
 struct IssueResult {
-  std::vector<IssuedCoupon> issued;     // one per member (the one they already had from this
-                                        // request when it is repeated)
-  std::optional<IssueJob> job;          // for `count`
+  std::vector<IssuedCoupon> issued;  // one per member (the one they already had from this
+                                     // request when it is repeated)
+  std::optional<IssueJob> job;       // for `count`
 };
 
 // A coupon with its definition, as the wallet and a code lookup show it.
@@ -75,8 +75,15 @@ class CouponService {
                 CouponIssueJobs& jobs, MemberService& members, TierService& tiers,
                 PointsService& points, RandomSource& random, const Clock& clock,
                 CouponServiceOptions options = {})
-      : definitions_(definitions), coupons_(coupons), jobs_(jobs), members_(members),
-        tiers_(tiers), points_(points), random_(random), clock_(clock), options_(options) {}
+      : definitions_(definitions),
+        coupons_(coupons),
+        jobs_(jobs),
+        members_(members),
+        tiers_(tiers),
+        points_(points),
+        random_(random),
+        clock_(clock),
+        options_(options) {}
 
   // Marketers and admins. Validates the whole definition (400 naming the field), assigns the id.
   Result<CouponDefinition> CreateDefinition(const Actor& actor, CouponDefinition definition);

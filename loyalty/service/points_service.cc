@@ -177,14 +177,15 @@ Result<LedgerChange> PointsService::Redeem(const Actor& actor, const std::string
 Result<LedgerDecision> PointsService::RewardDebit(const Actor& actor, const std::string& member_id,
                                                   int64_t points, const PointsReason& why) {
   if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) return Fail(ok.error());
-  if (points <= 0) return InvalidField("points", "invalid_points", "the reward has no points price");
+  if (points <= 0)
+    return InvalidField("points", "invalid_points", "the reward has no points price");
   auto program = Program();
   if (!program) return Fail(program.error());
   if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
-  return LedgerDecision([ctx = Context(*program, actor, why.store_id), points,
-                         why](const AccountState& state) {
-    return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
-  });
+  return LedgerDecision(
+      [ctx = Context(*program, actor, why.store_id), points, why](const AccountState& state) {
+        return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
+      });
 }
 
 Result<Adjustment> PointsService::RequestAdjustment(const Actor& actor, const std::string& member_id,

@@ -31,8 +31,8 @@ struct CouponUse {
 
 struct CouponRedemption {
   std::optional<std::string> reservation_id;  // the quote that holds the codes, if any
-  std::string txn_ref;                         // the sale; a replay with it is a no-op
-  std::optional<std::string> member_id;        // the identified shopper
+  std::string txn_ref;                        // the sale; a replay with it is a no-op
+  std::optional<std::string> member_id;       // the identified shopper
   std::string store_id;
   Instant at{};
   std::vector<CouponUse> uses;

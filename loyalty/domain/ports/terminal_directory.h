@@ -12,7 +12,7 @@ namespace loyalty {
 struct TerminalRecord {
   std::string terminal_id;
   std::string store_id;
-  std::string key_cipher;  // the HMAC key, encrypted with the PII protector
+  std::string key_cipher;                          // the HMAC key, encrypted with the PII protector
   std::optional<std::string> previous_key_cipher;  // still accepted until previous_valid_until
   std::optional<Instant> previous_valid_until;
   bool active = true;
