@@ -1,6 +1,7 @@
 // JSON and CSV shapes of issued coupons and issue jobs.
 #include "api/handlers/coupon_view_json.h"
 
+#include "api/handlers/points_json.h"
 #include "loyalty/common/time_format.h"
 #include "loyalty/domain/coupon_code.h"
 #include "loyalty/json/coupon_json.h"
@@ -22,7 +23,7 @@ Json CouponViewJson(const CouponView& view) {
              {"at", Optional(c.redeemed_at)},
              {"store_id", Optional(c.redeemed_store_id)},
              {"member_id", Optional(c.redeemed_member_id)},
-             {"discount", {{"amount_minor", c.discount_minor}, {"currency", view.currency}}}};
+             {"discount", MoneyJson(Money{c.discount_minor, view.currency})}};
   }
   const bool reserved = view.state == CouponWalletState::kReserved;
   return Json{

@@ -87,10 +87,6 @@ Result<std::vector<TillLine>> TillLinesFrom(const Json& body) {
   return out;
 }
 
-Json MoneyOf(int64_t minor, const std::string& currency) {
-  return Json{{"amount_minor", minor}, {"currency", currency}};
-}
-
 Json QuoteJson(const QuoteResult& r) {
   const StoredQuote& q = r.quote;
   std::map<int, int64_t> discount;
@@ -99,16 +95,16 @@ Json QuoteJson(const QuoteResult& r) {
   for (size_t i = 0; i < q.lines.size(); ++i) {
     lines.push_back({{"line_no", q.lines[i].line_no},
                      {"sku", q.lines[i].sku},
-                     {"net", MoneyOf(q.lines[i].net_minor, r.currency)},
-                     {"discount", MoneyOf(discount[q.lines[i].line_no], r.currency)},
-                     {"payable", MoneyOf(r.payable[i].net_minor, r.currency)}});
+                     {"net", MoneyJson(Money{q.lines[i].net_minor, r.currency})},
+                     {"discount", MoneyJson(Money{discount[q.lines[i].line_no], r.currency})},
+                     {"payable", MoneyJson(Money{r.payable[i].net_minor, r.currency})}});
   }
   Json applied = Json::array();
   for (const AppliedCoupon& a : r.coupons.applied) {
     applied.push_back({{"code", a.code},
                        {"definition_id", a.definition_id},
                        {"kind", CouponKindName(a.kind)},
-                       {"discount", MoneyOf(a.total_discount_minor, r.currency)}});
+                       {"discount", MoneyJson(Money{a.total_discount_minor, r.currency})}});
   }
   Json rejected = Json::array();
   for (const RejectedCoupon& c : r.coupons.rejected) {
@@ -125,11 +121,11 @@ Json QuoteJson(const QuoteResult& r) {
               {"lines", lines},
               {"coupons", {{"applied", applied}, {"rejected", rejected}}},
               {"totals",
-               {{"basket", MoneyOf(q.total_minor, r.currency)},
-                {"coupon_discount", MoneyOf(q.discount_minor, r.currency)},
+               {{"basket", MoneyJson(Money{q.total_minor, r.currency})},
+                {"coupon_discount", MoneyJson(Money{q.discount_minor, r.currency})},
                 {"points_redeemed", q.redeem_points},
-                {"points_value", MoneyOf(q.points_value_minor, r.currency)},
-                {"due", MoneyOf(q.due_minor, r.currency)}}},
+                {"points_value", MoneyJson(Money{q.points_value_minor, r.currency})},
+                {"due", MoneyJson(Money{q.due_minor, r.currency})}}},
               {"points", {{"available", r.points_available}, {"to_earn", q.points_to_earn}}},
               {"receipt", {{"zh", r.receipt.zh}, {"en", r.receipt.en}}}};
 }

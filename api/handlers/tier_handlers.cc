@@ -1,4 +1,5 @@
 // /v1/members/{id}/tier: level, progress, benefits and history; manual assignment by staff.
+#include "api/handlers/points_json.h"
 #include "api/handlers/routes.h"
 #include "api/http/problem.h"
 #include "loyalty/common/time_format.h"
@@ -30,7 +31,7 @@ Json TierViewJson(const TierView& v) {
               {"review_date", v.status.review_at ? Json(FormatInstant(*v.status.review_at)) : Json()},
               {"metric", TierMetricName(v.metric)},
               {"qualifying_value", v.qualifying_value},
-              {"qualifying_spend", {{"amount_minor", v.qualifying_spend}, {"currency", v.currency}}},
+              {"qualifying_spend", MoneyJson(Money{v.qualifying_spend, v.currency})},
               {"window", {{"start", FormatInstant(v.window_start)}, {"end", FormatInstant(v.window_end)}}},
               {"next_tier", v.next_level ? LevelJson(*v.next_level) : Json()},
               {"remaining_to_next", v.next_level ? Json(v.remaining_to_next) : Json()},

@@ -14,20 +14,9 @@
 namespace loyalty {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
 constexpr char kColumns[] =
     "job_id, definition_id, requested, issued, state, prefix, created_at, created_by, "
     "finished_at, error, lease_token";
-
-IssueJobState ParseState(const std::string& s) {
-  for (IssueJobState state : {IssueJobState::kQueued, IssueJobState::kRunning, IssueJobState::kDone,
-                              IssueJobState::kFailed}) {
-    if (s == IssueJobStateName(state)) return state;
-  }
-  return IssueJobState::kFailed;
-}
 
 IssueJob ReadJob(sql::ResultSet& rs) {
   IssueJob j;
@@ -35,7 +24,7 @@ IssueJob ReadJob(sql::ResultSet& rs) {
   j.definition_id = rs.getString("definition_id");
   j.requested = rs.getInt64("requested");
   j.issued = rs.getInt64("issued");
-  j.state = ParseState(rs.getString("state"));
+  j.state = ParseIssueJobState(rs.getString("state")).value_or(IssueJobState::kFailed);
   j.prefix = rs.getString("prefix");
   j.created_at = FromSqlTime(rs.getString("created_at"));
   j.created_by = rs.getString("created_by");

@@ -18,9 +18,6 @@
 namespace loyalty {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
 constexpr char kColumns[] =
     "code, definition_id, member_id, issue_ref, status, issued_at, valid_from, valid_until, "
     "reservation_id, reserved_until, redeemed_txn, redeemed_at, redeemed_store_id, "

@@ -17,9 +17,6 @@
 namespace loyalty {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
 Account ReadAccount(sql::ResultSet& rs) {
   Account a;
   a.member_id = rs.getString("member_id");

@@ -14,8 +14,6 @@ namespace loyalty {
 namespace {
 
 using Json = nlohmann::json;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 std::string BasketText(const std::vector<BasketLine>& lines) {
   Json out = Json::array();

@@ -11,9 +11,6 @@
 
 namespace loyalty {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
 Status MysqlReferralStore::Record(const std::string& member_id, const std::string& referrer_id,
                                   Instant at) {
   return pool_.Run([&](sql::Connection& c) -> Status {

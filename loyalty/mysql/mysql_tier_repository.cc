@@ -14,9 +14,6 @@
 namespace loyalty {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
 // Reads (locking when asked) the tier row, creating it at the base level from the member's
 // enrolment if missing, plus activities and recent history.
 Result<TierRecord> ReadRecord(sql::Connection& c, const std::string& member_id,

@@ -1,6 +1,7 @@
 // Conversions between domain values and the text forms bound to and read from MariaDB.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,10 @@
 #include "loyalty/common/clock.h"
 
 namespace loyalty {
+
+// Owners of Connector/C++ objects, which the caller must delete.
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
 
 // DATETIME(6) in UTC: "2026-11-23 15:35:25.123456".
 std::string ToSqlTime(Instant t);

@@ -38,16 +38,13 @@ Result<Identified> CheckoutService::Identify(const Actor& actor, const IdentifyR
     return InvalidField("card_no", "invalid_identify_request",
                         "send exactly one of card_no, phone or qr_token");
   }
-  Result<Member> member = Fail(Code::kInternal, "unreachable", "");
-  if (request.card_no) {
-    member = members_.FindByCard(actor, *request.card_no);
-  } else if (request.phone) {
-    member = members_.FindByPhone(actor, *request.phone);
-  } else {
+  auto member = [&]() -> Result<Member> {
+    if (request.card_no) return members_.FindByCard(actor, *request.card_no);
+    if (request.phone) return members_.FindByPhone(actor, *request.phone);
     auto member_id = ports_.tokens.MemberIdFromToken(*request.qr_token, ports_.clock.Now());
     if (!member_id) return Fail(member_id.error());
-    member = members_.Get(actor, *member_id);
-  }
+    return members_.Get(actor, *member_id);
+  }();
   if (!member) return Fail(member.error());
   if (auto open = RequireOpen(*member); !open) return Fail(open.error());
   auto points = points_.Summary(actor, member->member_id);

@@ -122,6 +122,22 @@ class CouponDbTest : public ::testing::Test {
     return created ? created->id : "";
   }
 
+  // A ¥5-off coupon in the rewards catalogue at 100 points.
+  std::string DefinePricedAt100Points() {
+    CouponDefinition priced = FixedOff(500);
+    priced.points_cost = 100;
+    return Define(priced);
+  }
+
+  // A new member holding `points` available points.
+  std::string EnrolWithPoints(const std::string& phone, int64_t points) {
+    const std::string m = Enrol(phone);
+    auto earned =
+        points_.Earn(Admin(), m, points, PointsReason{"award", "seed", "seed", std::nullopt});
+    EXPECT_TRUE(earned.has_value()) << earned.error().message;
+    return m;
+  }
+
   // One coupon of `definition_id` for `member_id`.
   std::string IssueTo(const std::string& definition_id, const std::string& member_id,
                       const std::string& issue_ref) {
@@ -958,13 +974,9 @@ TEST_F(CouponDbTest, TwoWorkersRunningJobsAtOnceMakeEachJobsCountExactly) {
 // ---- 8. Points for a coupon -------------------------------------------------------------------
 
 TEST_F(CouponDbTest, ExchangingPointsForACouponChargesOnceAndNeedsTheBalance) {
-  CouponDefinition priced = FixedOff(500);
-  priced.points_cost = 100;
-  const std::string def = Define(priced);
+  const std::string def = DefinePricedAt100Points();
   const std::string not_for_sale = Define(FixedOff(500));
-  const std::string m = Enrol("13700000021");
-  auto earned = points_.Earn(Admin(), m, 150, PointsReason{"award", "seed", "seed", std::nullopt});
-  ASSERT_TRUE(earned.has_value()) << earned.error().message;
+  const std::string m = EnrolWithPoints("13700000021", 150);
   ASSERT_EQ(Available(m), 150);
 
   auto got = coupons_.Exchange(Cashier(), m, def, "x-1");
@@ -1001,12 +1013,9 @@ TEST_F(CouponDbTest, ExchangingPointsForACouponChargesOnceAndNeedsTheBalance) {
 }
 
 TEST_F(CouponDbTest, ExchangesFromManyTillsAtOnceSpendOnlyTheBalance) {
-  CouponDefinition priced = FixedOff(500);
-  priced.points_cost = 100;
-  const std::string def = Define(priced);
-  const std::string m = Enrol("13700000022");
-  ASSERT_TRUE(
-      points_.Earn(Admin(), m, 250, PointsReason{"award", "seed", "seed", std::nullopt}).has_value());
+  const std::string def = DefinePricedAt100Points();
+  const std::string m = EnrolWithPoints("13700000022", 250);
+  ASSERT_EQ(Available(m), 250);
 
   std::vector<Result<CouponView>> results(8);
   RunTogether(8, [&](int i) {
@@ -1031,12 +1040,9 @@ TEST_F(CouponDbTest, ExchangesFromManyTillsAtOnceSpendOnlyTheBalance) {
 // A till that sends the same exchange again while the first is still running (a double tap, a
 // network retry) must not charge twice: exchange_ref makes a repeat a no-op.
 TEST_F(CouponDbTest, TheSameExchangeSentFromEightThreadsAtOnceChargesOnce) {
-  CouponDefinition priced = FixedOff(500);
-  priced.points_cost = 100;
-  const std::string def = Define(priced);
-  const std::string m = Enrol("13700000023");
-  ASSERT_TRUE(
-      points_.Earn(Admin(), m, 1000, PointsReason{"award", "seed", "seed", std::nullopt}).has_value());
+  const std::string def = DefinePricedAt100Points();
+  const std::string m = EnrolWithPoints("13700000023", 1000);
+  ASSERT_EQ(Available(m), 1000);
 
   std::vector<Result<CouponView>> results(8);
   RunTogether(8, [&](int i) { results[i] = coupons_.Exchange(Cashier(), m, def, "x-same"); });

@@ -6,17 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdint>
-#include <iterator>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <date/date.h>
 
 #include "loyalty/domain/coupon.h"
+#include "tests/json/json_mutator.h"
 
 namespace loyalty {
 namespace {
@@ -394,100 +392,18 @@ TEST(CouponDefinitionFromJsonErrorTest, BudgetAndPointsCostWrongTypes) {
 
 // ---- Never throws ---------------------------------------------------------------------------
 
-class Mutator {
- public:
-  explicit Mutator(uint32_t seed) : rng_(seed) {}
-
-  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-
-  Json RandomValue(int depth) {
-    switch (Pick(depth > 0 ? 10 : 8)) {
-      case 0: return nullptr;
-      case 1: return Pick(2) == 0;
-      case 2: return Pick(3000) - 5;
-      case 3: {
-        const int64_t v[] = {std::numeric_limits<int64_t>::min(),
-                             std::numeric_limits<int64_t>::max(),
-                             int64_t{std::numeric_limits<int>::max()} + 1,
-                             int64_t{std::numeric_limits<int>::min()} - 1,
-                             -1, 0, 1, 10000};
-        return v[Pick(static_cast<int>(std::size(v)))];
-      }
-      case 4: return Pick(2) == 0 ? std::numeric_limits<uint64_t>::max() : uint64_t{1} << 63;
-      case 5: {
-        const double v[] = {1.5, 2.0, -0.0, 1e30, -1e30, 9.3e18, 100.0,
-                            std::nan(""), std::numeric_limits<double>::infinity()};
-        return v[Pick(static_cast<int>(std::size(v)))];
-      }
-      case 6: {
-        const char* v[] = {"", "percent_off", "buy_x_get_y", "bogo", "2026-03-01T00:00:00Z",
-                           "2026-13-01T00:00:00Z", "2026-03-01T08:00:00.5+08:00",
-                           "9999-12-31T23:59:59-23:59", "S1", "满100减10", "bad\xff utf8"};
-        return v[Pick(static_cast<int>(std::size(v)))];
-      }
-      case 7: return RandomKey();
-      case 8: {
-        Json a = Json::array();
-        for (int i = Pick(4); i > 0; --i) a.push_back(RandomValue(depth - 1));
-        return a;
-      }
-      default: {
-        Json o = Json::object();
-        for (int i = Pick(4); i > 0; --i) o[RandomKey()] = RandomValue(depth - 1);
-        return o;
-      }
-    }
-  }
-
-  std::string RandomKey() {
-    const char* v[] = {"num", "den", "id", "kind", "tiers", "off_minor", "of_minor",
-                       "valid_from", "priority", "", "a.b[0]", "\xc3", "满减", "~/"};
-    if (Pick(4) == 0) return std::string(static_cast<size_t>(Pick(100)), 'z');
-    return v[Pick(static_cast<int>(std::size(v)))];
-  }
-
-  // Replaces, inserts, erases or appends at random places in `doc`.
-  void Mutate(Json& doc) {
-    std::vector<Json::json_pointer> nodes;
-    Collect(doc, Json::json_pointer(), nodes);
-    const Json::json_pointer at = nodes[static_cast<size_t>(Pick(static_cast<int>(nodes.size())))];
-    Json& node = at.empty() ? doc : doc[at];
-    switch (Pick(4)) {
-      case 0:
-        node = RandomValue(2);
-        break;
-      case 1:
-        if (node.is_object()) node[RandomKey()] = RandomValue(1);
-        break;
-      case 2:
-        if (node.is_object() && !node.empty()) {
-          auto it = node.begin();
-          std::advance(it, Pick(static_cast<int>(node.size())));
-          node.erase(it);
-        }
-        break;
-      default:
-        if (node.is_array()) node.push_back(RandomValue(1));
-        break;
-    }
-  }
-
- private:
-  static void Collect(const Json& j, const Json::json_pointer& at,
-                      std::vector<Json::json_pointer>& out) {
-    out.push_back(at);
-    if (j.is_object()) {
-      for (auto it = j.begin(); it != j.end(); ++it) Collect(*it, at / it.key(), out);
-    } else if (j.is_array()) {
-      for (size_t i = 0; i < j.size(); ++i) Collect(j[i], at / i, out);
-    }
-  }
-
-  std::mt19937 rng_;
-};
+// The mutator with this codec's vocabulary.
+testing::JsonMutator::Vocabulary Vocabulary() {
+  return {{10000},
+          {"", "percent_off", "buy_x_get_y", "bogo", "2026-03-01T00:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-03-01T08:00:00.5+08:00", "9999-12-31T23:59:59-23:59", "S1",
+        "满100减10", "bad\xff utf8"},
+          {"num", "den", "id", "kind", "tiers", "off_minor", "of_minor", "valid_from", "priority", "",
+        "a.b[0]", "\xc3", "满减", "~/"}};
+}
 
 TEST(CouponDefinitionFromJsonFuzzTest, MutatedDefinitionsNeverThrow) {
-  Mutator mutator(20261123);
+  testing::JsonMutator mutator(20261123, Vocabulary());
   std::vector<Json> seeds;
   for (const CouponDefinition& d : OneOfEachKind()) seeds.push_back(ClientJson(d));
   int accepted = 0;

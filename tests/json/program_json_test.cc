@@ -8,11 +8,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "loyalty/domain/program.h"
+#include "tests/json/json_mutator.h"
 
 namespace loyalty {
 namespace {
@@ -399,100 +399,17 @@ TEST(ProgramFromJsonErrorTest, UnknownEnumNames) {
 
 // ---- Never throws ---------------------------------------------------------------------------
 
-class Mutator {
- public:
-  explicit Mutator(uint32_t seed) : rng_(seed) {}
-
-  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-
-  Json RandomValue(int depth) {
-    switch (Pick(depth > 0 ? 10 : 8)) {
-      case 0: return nullptr;
-      case 1: return Pick(2) == 0;
-      case 2: return Pick(3000) - 5;
-      case 3: {
-        const int64_t v[] = {std::numeric_limits<int64_t>::min(),
-                             std::numeric_limits<int64_t>::max(),
-                             int64_t{std::numeric_limits<int>::max()} + 1,
-                             int64_t{std::numeric_limits<int>::min()} - 1,
-                             -1, 0, 1, 1440, 1441};
-        return v[Pick(std::size(v))];
-      }
-      case 4: return Pick(2) == 0 ? std::numeric_limits<uint64_t>::max() : uint64_t{1} << 63;
-      case 5: {
-        const double v[] = {1.5, 2.0, -0.0, 1e30, -1e30, 9.3e18, 100.0,
-                            std::nan(""), std::numeric_limits<double>::infinity()};
-        return v[Pick(std::size(v))];
-      }
-      case 6: {
-        const char* v[] = {"", "floor", "half_up", "rolling_months", "within_balance",
-                           "sometimes", "spend", "recalculate", "2026-02-30", "S1",
-                           "普通会员", "bad\xff utf8"};
-        return v[Pick(std::size(v))];
-      }
-      case 7: return RandomKey();
-      case 8: {
-        Json a = Json::array();
-        for (int i = Pick(4); i > 0; --i) a.push_back(RandomValue(depth - 1));
-        return a;
-      }
-      default: {
-        Json o = Json::object();
-        for (int i = Pick(4); i > 0; --i) o[RandomKey()] = RandomValue(depth - 1);
-        return o;
-      }
-    }
-  }
-
-  std::string RandomKey() {
-    const char* v[] = {"num", "den", "points", "multiplier", "multipler", "kind", "levels",
-                       "benefits", "weekdays", "", "a.b[0]", "\xc3", "积分", "~/"};
-    if (Pick(4) == 0) return std::string(static_cast<size_t>(Pick(100)), 'z');
-    return v[Pick(std::size(v))];
-  }
-
-  // Replaces, inserts, erases or appends at random places in `doc`.
-  void Mutate(Json& doc) {
-    std::vector<Json::json_pointer> nodes;
-    Collect(doc, Json::json_pointer(), nodes);
-    const Json::json_pointer at = nodes[Pick(static_cast<int>(nodes.size()))];
-    Json& node = at.empty() ? doc : doc[at];
-    switch (Pick(4)) {
-      case 0:
-        node = RandomValue(2);
-        break;
-      case 1:
-        if (node.is_object()) node[RandomKey()] = RandomValue(1);
-        break;
-      case 2:
-        if (node.is_object() && !node.empty()) {
-          auto it = node.begin();
-          std::advance(it, Pick(static_cast<int>(node.size())));
-          node.erase(it);
-        }
-        break;
-      default:
-        if (node.is_array()) node.push_back(RandomValue(1));
-        break;
-    }
-  }
-
- private:
-  static void Collect(const Json& j, const Json::json_pointer& at,
-                      std::vector<Json::json_pointer>& out) {
-    out.push_back(at);
-    if (j.is_object()) {
-      for (auto it = j.begin(); it != j.end(); ++it) Collect(*it, at / it.key(), out);
-    } else if (j.is_array()) {
-      for (size_t i = 0; i < j.size(); ++i) Collect(j[i], at / i, out);
-    }
-  }
-
-  std::mt19937 rng_;
-};
+// The mutator with this codec's vocabulary.
+testing::JsonMutator::Vocabulary Vocabulary() {
+  return {{1440, 1441},
+          {"", "floor", "half_up", "rolling_months", "within_balance", "sometimes", "spend",
+        "recalculate", "2026-02-30", "S1", "普通会员", "bad\xff utf8"},
+          {"num", "den", "points", "multiplier", "multipler", "kind", "levels", "benefits", "weekdays",
+        "", "a.b[0]", "\xc3", "积分", "~/"}};
+}
 
 TEST(ProgramFromJsonFuzzTest, MutatedProgramsNeverThrow) {
-  Mutator mutator(20260301);
+  testing::JsonMutator mutator(20260301, Vocabulary());
   const Json seeds[] = {DefaultJson(), ProgramToJson(FullProgram())};
   int accepted = 0;
   int refused = 0;

@@ -26,6 +26,13 @@ inline const char* IssueJobStateName(IssueJobState s) {
   }
   return "failed";
 }
+inline std::optional<IssueJobState> ParseIssueJobState(const std::string& name) {
+  for (IssueJobState s : {IssueJobState::kQueued, IssueJobState::kRunning, IssueJobState::kDone,
+                          IssueJobState::kFailed}) {
+    if (name == IssueJobStateName(s)) return s;
+  }
+  return std::nullopt;
+}
 
 struct IssueJob {
   std::string job_id;
