@@ -15,6 +15,7 @@
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
 #include "loyalty/service/referral_service.h"
+#include "loyalty/service/sale_service.h"
 #include "loyalty/service/staff_service.h"
 #include "loyalty/service/tier_service.h"
 
@@ -33,6 +34,7 @@ struct AppContext {
   ReferralService& referrals;
   CouponService& coupons;
   CheckoutService& checkout;
+  SaleService& sales;
   TerminalAuthenticator& terminals;
   IdempotencyStore& idempotency;
   const Clock& clock;

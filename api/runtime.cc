@@ -65,6 +65,10 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->checkout = std::make_unique<CheckoutService>(
       CheckoutPorts{*rt->store_repository, *rt->quotes, rt->random, *rt->member_tokens, rt->clock},
       *rt->members, *rt->points, *rt->tiers, *rt->coupons, *rt->purchases);
+  rt->pos_transactions = std::make_unique<MysqlPosTransactionStore>(*rt->pool);
+  rt->sales = std::make_unique<SaleService>(*rt->pos_transactions, *rt->checkout, *rt->members,
+                                            *rt->points, *rt->tiers, *rt->coupons, rt->random,
+                                            rt->clock, rt->referrals.get());
   rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);
   rt->terminal_auth =
       std::make_unique<TerminalAuthenticator>(*rt->terminals, *rt->pii, *rt->nonces, rt->clock);

@@ -16,6 +16,7 @@
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_program_store.h"
+#include "loyalty/mysql/mysql_pos_transaction_store.h"
 #include "loyalty/mysql/mysql_quote_store.h"
 #include "loyalty/mysql/mysql_referral_store.h"
 #include "loyalty/mysql/mysql_staff_repository.h"
@@ -27,6 +28,7 @@
 #include "loyalty/redis/redis_nonce_store.h"
 #include "loyalty/redis/redis_rate_limiter.h"
 #include "loyalty/service/checkout_service.h"
+#include "loyalty/service/sale_service.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
@@ -71,6 +73,8 @@ struct Runtime {
   std::unique_ptr<MysqlQuoteStore> quotes;
   std::unique_ptr<pos::HmacMemberTokens> member_tokens;
   std::unique_ptr<CheckoutService> checkout;
+  std::unique_ptr<MysqlPosTransactionStore> pos_transactions;
+  std::unique_ptr<SaleService> sales;
   std::unique_ptr<TerminalAuthenticator> terminal_auth;
 };
 

@@ -50,6 +50,7 @@ int ServeCommand(Runtime& rt) {
                  *rt.referrals,
                  *rt.coupons,
                  *rt.checkout,
+                 *rt.sales,
                  *rt.terminal_auth,
                  *rt.idempotency,
                  rt.clock,

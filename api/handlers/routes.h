@@ -15,6 +15,8 @@ void AddPointsRoutes(Router& router, AppContext& app);  // points, ledger, adjus
 void AddTierRoutes(Router& router, AppContext& app);    // /v1/members/{id}/tier
 void AddPosRoutes(Router& router, AppContext& app);     // /v1/pos/* (terminal signatures)
 void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jobs, wallet, codes
+// /v1/pos/transactions* (terminal signatures), /v1/reports/pos-exceptions
+void AddPosTransactionRoutes(Router& router, AppContext& app);
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -25,6 +27,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddTierRoutes(router, app);
   AddCouponRoutes(router, app);
   AddPosRoutes(router, app);
+  AddPosTransactionRoutes(router, app);
 }
 
 // A JSON response with the given status.

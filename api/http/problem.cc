@@ -42,7 +42,11 @@ int HttpStatusFor(Code code) {
 }
 
 HttpResponse Problem(const Error& error, const std::string& request_id) {
-  HttpResponse r = Problem(HttpStatusFor(error.code), error.slug, error.message, request_id);
+  return Problem(HttpStatusFor(error.code), error, request_id);
+}
+
+HttpResponse Problem(int status, const Error& error, const std::string& request_id) {
+  HttpResponse r = Problem(status, error.slug, error.message, request_id);
   auto body = nlohmann::json::parse(r.body);
   for (const auto& [key, value] : error.details) {
     if (body.contains(key)) continue;  // a detail never hides type, status, code, ...

@@ -261,6 +261,21 @@ LedgerChange ExpireDue(const AccountState& state, const LedgerContext& ctx) {
   return change;
 }
 
+LedgerChange Combine(LedgerChange first, const LedgerChange& second) {
+  first.state = second.state;
+  for (const Lot& lot : second.changed_lots) {
+    auto same = std::find_if(first.changed_lots.begin(), first.changed_lots.end(),
+                             [&](const Lot& l) { return l.lot_id == lot.lot_id; });
+    if (same == first.changed_lots.end()) {
+      first.changed_lots.push_back(lot);
+    } else {
+      *same = lot;
+    }
+  }
+  first.entries.insert(first.entries.end(), second.entries.begin(), second.entries.end());
+  return first;
+}
+
 Result<LedgerChange> ClawBack(const AccountState& state, const LedgerContext& ctx,
                               const std::string& ref, int64_t points, const std::string& ref_type,
                               const std::string& ref_id, const std::string& reason) {

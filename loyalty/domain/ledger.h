@@ -130,6 +130,10 @@ Result<LedgerChange> ClawBack(const AccountState& state, const LedgerContext& ct
                               const std::string& ref, int64_t points, const std::string& ref_type,
                               const std::string& ref_id, const std::string& reason);
 
+// `first` then `second` (decided on first.state) as one change: second's state, each lot in its
+// latest version, and both changes' entries in order.
+LedgerChange Combine(LedgerChange first, const LedgerChange& second);
+
 // A manual correction by staff; above the program's threshold it waits for a second person.
 enum class AdjustmentStatus { kPendingApproval, kApplied, kRejected };
 const char* AdjustmentStatusName(AdjustmentStatus s);

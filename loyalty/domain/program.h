@@ -78,6 +78,12 @@ enum class RefundPolicy {
 const char* RefundPolicyName(RefundPolicy p);
 std::optional<RefundPolicy> ParseRefundPolicy(const std::string& name);
 
+// What a return gives back besides clawing back earned points (a post-void gives back everything).
+struct ReturnRules {
+  bool restore_redeemed_points = true;  // points spent on the sale, in proportion to what came back
+  bool restore_coupons = true;          // once the whole sale came back (expired ones stay expired)
+};
+
 struct RedemptionRules {
   // `points` points are worth `value_minor` minor units, e.g. 100 points = 100 fen (¥1).
   int64_t points = 100;
@@ -138,6 +144,7 @@ struct ProgramConfig {
   int pending_days = 0;  // return window before earned points become available
   ExpiryPolicy expiry;
   RefundPolicy refund = RefundPolicy::kWithinBalance;
+  ReturnRules returns;
   RedemptionRules redemption;
   AdjustmentRules adjustments;
   TransferRules transfers;

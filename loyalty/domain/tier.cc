@@ -1,6 +1,8 @@
 // Tier qualification and review rules.
 #include "loyalty/domain/tier.h"
 
+#include <algorithm>
+
 #include <date/tz.h>
 
 #include "loyalty/common/business_date.h"
@@ -92,6 +94,24 @@ std::optional<TierChange> Upgrade(const TierRules& rules, TierStatus& status, in
   status.tier = change.to;
   status.since = now;
   status.review_at = earned == 0 ? std::nullopt : std::optional(NextReview(rules, now, zone));
+  return change;
+}
+
+std::optional<TierChange> AfterReturn(const TierRules& rules, TierStatus& status, int64_t value,
+                                      const std::optional<TierChange>& last_change,
+                                      Instant window_start, Instant now, const std::string& zone) {
+  if (!last_change || last_change->reason != "qualified" || last_change->to != status.tier ||
+      status.since < window_start) {
+    return std::nullopt;
+  }
+  const size_t current = LevelIndex(rules, status.tier).value_or(0);
+  const size_t floor = LevelIndex(rules, last_change->from).value_or(0);
+  const size_t next = std::max(LevelFor(rules, value), floor);
+  if (next >= current) return std::nullopt;
+  TierChange change{status.tier, rules.levels[next].code, now, "return"};
+  status.tier = change.to;
+  status.since = now;
+  status.review_at = next == 0 ? std::nullopt : std::optional(NextReview(rules, now, zone));
   return change;
 }
 

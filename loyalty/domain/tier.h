@@ -62,6 +62,14 @@ std::optional<TierChange> Upgrade(const TierRules& rules, TierStatus& status, in
 std::optional<TierChange> Review(const TierRules& rules, TierStatus& status, int64_t value,
                                  Instant now, const std::string& zone);
 
+// After a return took qualifying activity back: a level the member reached by qualifying
+// (`last_change`, the newest history entry, is that upgrade) inside the current window
+// (`window_start`) and no longer earns is recalculated, but never below the level held before
+// that upgrade; levels from earlier windows, reviews or staff stay until their review.
+std::optional<TierChange> AfterReturn(const TierRules& rules, TierStatus& status, int64_t value,
+                                      const std::optional<TierChange>& last_change,
+                                      Instant window_start, Instant now, const std::string& zone);
+
 // Staff sets a level by hand; invalid_tier (field "tier") for an unknown code.
 Result<TierChange> AssignTier(const TierRules& rules, TierStatus& status, const std::string& tier,
                               const std::string& reason, Instant now, const std::string& zone);

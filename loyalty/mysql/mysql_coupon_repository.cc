@@ -439,60 +439,66 @@ Status MysqlCouponRepository::Release(const std::string& reservation_id) {
 
 Status MysqlCouponRepository::Redeem(const CouponRedemption& r) {
   auto ensured = pool_.Run([&](sql::Connection& c) -> Status {
-    for (const CouponUse& use : r.uses) {
-      for (const CounterTake& take : use.takes) EnsureBuckets(c, use.definition_id, take);
-    }
+    PrepareRedeem(c, r);
     return {};
   });
   if (!ensured) return ensured;
-  return pool_.Transaction([&](sql::Connection& c) -> Status {
-    std::vector<std::string> codes;
-    for (const CouponUse& use : r.uses) codes.push_back(use.code);
-    auto locked = LockCoupons(c, codes);
-    std::set<std::string> done;
-    for (const CouponUse& use : r.uses) {
-      if (!done.insert(use.code).second) continue;  // listed twice: one coupon, one use
-      auto it = locked.find(use.code);
-      if (it == locked.end()) return NotFound(use.code);
-      const IssuedCoupon& coupon = it->second;
-      if (coupon.status == CouponStatus::kRedeemed && coupon.redeemed_txn == r.txn_ref) {
-        continue;  // a replay of this sale: counted the first time
-      }
-      if (auto ok = CheckRedeemable(coupon, r.reservation_id, r.at); !ok) return Fail(ok.error());
-      // The last check under the row lock: a member's coupon is only ever used for that member.
-      if (coupon.instance.member_id && coupon.instance.member_id != r.member_id) {
-        Error e{Code::kFailedPrecondition,
-                "coupon_other_member",
-                "coupon " + use.code + " belongs to another member",
-                {}};
-        e.With("coupon_code", use.code);
-        return Fail(std::move(e));
-      }
-      if (r.member_id && use.per_member_limit > 0 &&
-          !TakeMemberCount(c, *r.member_id, use.definition_id, use.per_member_limit)) {
-        return LimitReached(use.code, "per_member");
-      }
-      for (const CounterTake& take : use.takes) {
-        if (MoveThroughBuckets(c, use.definition_id, use.code, take, true) > 0) {
-          return LimitReached(use.code, LimitName(take.scope));
-        }
-      }
-      Statement s(c.prepareStatement(
-          "UPDATE coupons SET status = 'redeemed', reservation_id = NULL, reserved_until = NULL, "
-          "redeemed_txn = ?, redeemed_at = ?, redeemed_store_id = ?, redeemed_member_id = ?, "
-          "discount_minor = ? WHERE code = ?"));
-      s->setString(1, r.txn_ref);
-      s->setString(2, ToSqlTime(r.at));
-      s->setString(3, r.store_id);
-      BindOptional(*s, 4, r.member_id);
-      s->setInt64(5, use.discount_minor);
-      s->setString(6, use.code);
-      s->execute();
+  return pool_.Transaction([&](sql::Connection& c) { return RedeemOn(c, r); });
+}
+
+void MysqlCouponRepository::PrepareRedeem(sql::Connection& c, const CouponRedemption& r) {
+  for (const CouponUse& use : r.uses) {
+    for (const CounterTake& take : use.takes) EnsureBuckets(c, use.definition_id, take);
+  }
+}
+
+Status MysqlCouponRepository::RedeemOn(sql::Connection& c, const CouponRedemption& r) {
+  std::vector<std::string> codes;
+  for (const CouponUse& use : r.uses) codes.push_back(use.code);
+  auto locked = LockCoupons(c, codes);
+  std::set<std::string> done;
+  for (const CouponUse& use : r.uses) {
+    if (!done.insert(use.code).second) continue;  // listed twice: one coupon, one use
+    auto it = locked.find(use.code);
+    if (it == locked.end()) return NotFound(use.code);
+    const IssuedCoupon& coupon = it->second;
+    if (coupon.status == CouponStatus::kRedeemed && coupon.redeemed_txn == r.txn_ref) {
+      continue;  // a replay of this sale: counted the first time
     }
-    // Whatever else the quote held goes back to the wallets.
-    if (r.reservation_id) ReleaseHeld(c, *r.reservation_id);
-    return {};
-  });
+    if (auto ok = CheckRedeemable(coupon, r.reservation_id, r.at); !ok) return Fail(ok.error());
+    // The last check under the row lock: a member's coupon is only ever used for that member.
+    if (coupon.instance.member_id && coupon.instance.member_id != r.member_id) {
+      Error e{Code::kFailedPrecondition,
+              "coupon_other_member",
+              "coupon " + use.code + " belongs to another member",
+              {}};
+      e.With("coupon_code", use.code);
+      return Fail(std::move(e));
+    }
+    if (r.member_id && use.per_member_limit > 0 &&
+        !TakeMemberCount(c, *r.member_id, use.definition_id, use.per_member_limit)) {
+      return LimitReached(use.code, "per_member");
+    }
+    for (const CounterTake& take : use.takes) {
+      if (MoveThroughBuckets(c, use.definition_id, use.code, take, true) > 0) {
+        return LimitReached(use.code, LimitName(take.scope));
+      }
+    }
+    Statement s(c.prepareStatement(
+        "UPDATE coupons SET status = 'redeemed', reservation_id = NULL, reserved_until = NULL, "
+        "redeemed_txn = ?, redeemed_at = ?, redeemed_store_id = ?, redeemed_member_id = ?, "
+        "discount_minor = ? WHERE code = ?"));
+    s->setString(1, r.txn_ref);
+    s->setString(2, ToSqlTime(r.at));
+    s->setString(3, r.store_id);
+    BindOptional(*s, 4, r.member_id);
+    s->setInt64(5, use.discount_minor);
+    s->setString(6, use.code);
+    s->execute();
+  }
+  // Whatever else the quote held goes back to the wallets.
+  if (r.reservation_id) ReleaseHeld(c, *r.reservation_id);
+  return {};
 }
 
 Result<std::vector<IssuedCoupon>> MysqlCouponRepository::RedeemedBy(const std::string& txn_ref) {
@@ -515,33 +521,41 @@ Result<std::vector<std::string>> MysqlCouponRepository::Restore(const std::strin
                                                                 Instant at) {
   std::vector<std::string> restored;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
-    restored.clear();
-    std::vector<std::string> codes;
-    for (const CouponUse& use : uses) codes.push_back(use.code);
-    auto locked = LockCoupons(c, codes);
-    for (const CouponUse& use : uses) {
-      auto it = locked.find(use.code);
-      if (it == locked.end()) continue;
-      const IssuedCoupon& coupon = it->second;
-      if (coupon.status != CouponStatus::kRedeemed || coupon.redeemed_txn != txn_ref) continue;
-      if (coupon.redeemed_member_id && use.per_member_limit > 0) {
-        ReturnMemberCount(c, *coupon.redeemed_member_id, use.definition_id);
-      }
-      for (const CounterTake& take : use.takes) {
-        MoveThroughBuckets(c, use.definition_id, use.code, take, false);
-      }
-      Statement s(c.prepareStatement(
-          "UPDATE coupons SET status = 'issued', redeemed_txn = NULL, redeemed_at = NULL, "
-          "redeemed_store_id = NULL, redeemed_member_id = NULL, discount_minor = 0, "
-          "restored_at = ? WHERE code = ?"));
-      s->setString(1, ToSqlTime(at));
-      s->setString(2, use.code);
-      s->execute();
-      restored.push_back(use.code);
-    }
+    restored = RestoreOn(c, txn_ref, uses, at);
     return {};
   });
   if (!ran) return Fail(ran.error());
+  return restored;
+}
+
+std::vector<std::string> MysqlCouponRepository::RestoreOn(sql::Connection& c,
+                                                          const std::string& txn_ref,
+                                                          const std::vector<CouponUse>& uses,
+                                                          Instant at) {
+  std::vector<std::string> restored;
+  std::vector<std::string> codes;
+  for (const CouponUse& use : uses) codes.push_back(use.code);
+  auto locked = LockCoupons(c, codes);
+  for (const CouponUse& use : uses) {
+    auto it = locked.find(use.code);
+    if (it == locked.end()) continue;
+    const IssuedCoupon& coupon = it->second;
+    if (coupon.status != CouponStatus::kRedeemed || coupon.redeemed_txn != txn_ref) continue;
+    if (coupon.redeemed_member_id && use.per_member_limit > 0) {
+      ReturnMemberCount(c, *coupon.redeemed_member_id, use.definition_id);
+    }
+    for (const CounterTake& take : use.takes) {
+      MoveThroughBuckets(c, use.definition_id, use.code, take, false);
+    }
+    Statement s(c.prepareStatement(
+        "UPDATE coupons SET status = 'issued', redeemed_txn = NULL, redeemed_at = NULL, "
+        "redeemed_store_id = NULL, redeemed_member_id = NULL, discount_minor = 0, "
+        "restored_at = ? WHERE code = ?"));
+    s->setString(1, ToSqlTime(at));
+    s->setString(2, use.code);
+    s->execute();
+    restored.push_back(use.code);
+  }
   return restored;
 }
 

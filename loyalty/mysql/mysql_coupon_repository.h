@@ -37,6 +37,14 @@ class MysqlCouponRepository final : public CouponRepository {
   // INSERT IGNORE of new coupons inside a transaction the caller owns (bulk job batches); returns
   // how many rows went in.
   static int InsertRowsOn(sql::Connection& c, const std::vector<IssuedCoupon>& coupons);
+  // Redeem in parts, for a till transaction that writes the redemption with its other rows:
+  // PrepareRedeem creates missing counter rows (outside the transaction, autocommit), RedeemOn
+  // is Redeem's work inside the caller's transaction.
+  static void PrepareRedeem(sql::Connection& c, const CouponRedemption& redemption);
+  static Status RedeemOn(sql::Connection& c, const CouponRedemption& redemption);
+  // Restore's work inside the caller's transaction; returns the codes restored.
+  static std::vector<std::string> RestoreOn(sql::Connection& c, const std::string& txn_ref,
+                                            const std::vector<CouponUse>& uses, Instant at);
 
  private:
   Result<CouponPage> Page(const char* column, const std::string& value,

@@ -95,46 +95,55 @@ Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::Ap
     const std::string& member_id, const std::string& base_tier,
     const std::optional<TierActivityRecord>& activity, Instant activities_since,
     const std::string& staff_id, const TierDecision& decide, const std::optional<AuditEntry>& audit) {
+  const TierUpdate update{member_id, base_tier, activity, activities_since, staff_id, decide};
   std::pair<TierStatus, std::optional<TierChange>> result;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
-    auto record = ReadRecord(c, member_id, base_tier, activities_since, /*lock=*/true, activity);
-    if (!record) return Fail(record.error());
-    TierStatus status = record->status;
-    auto change = decide(status, *record);
-    if (!change) return Fail(change.error());
-    {
-      Statement s(c.prepareStatement(
-          "UPDATE member_tiers SET tier = ?, since = ?, review_at = ? WHERE member_id = ?"));
-      s->setString(1, status.tier);
-      s->setString(2, ToSqlTime(status.since));
-      BindOptionalTime(*s, 3, status.review_at);
-      s->setString(4, member_id);
-      s->execute();
-    }
-    if (*change) {
-      const TierChange& ch = **change;
-      Statement history(c.prepareStatement(
-          "INSERT INTO tier_history (member_id, changed_at, from_tier, to_tier, reason, staff_id) "
-          "VALUES (?,?,?,?,?,?)"));
-      history->setString(1, member_id);
-      history->setString(2, ToSqlTime(ch.at));
-      history->setString(3, ch.from);
-      history->setString(4, ch.to);
-      history->setString(5, ch.reason.substr(0, 255));
-      history->setString(6, staff_id.substr(0, 24));
-      history->execute();
-      Statement mirror(c.prepareStatement(
-          "UPDATE members SET tier = ?, version = version + 1 WHERE member_id = ?"));
-      mirror->setString(1, status.tier);
-      mirror->setString(2, member_id);
-      mirror->execute();
-    }
+    auto applied = ApplyOn(c, update);
+    if (!applied) return Fail(applied.error());
     if (audit) InsertAudit(c, *audit);
-    result = {status, *change};
+    result = std::move(*applied);
     return {};
   });
   if (!ran) return Fail(ran.error());
   return result;
+}
+
+Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::ApplyOn(
+    sql::Connection& c, const TierUpdate& u) {
+  auto record = ReadRecord(c, u.member_id, u.base_tier, u.activities_since, /*lock=*/true,
+                           u.activity);
+  if (!record) return Fail(record.error());
+  TierStatus status = record->status;
+  auto change = u.decide(status, *record);
+  if (!change) return Fail(change.error());
+  {
+    Statement s(c.prepareStatement(
+        "UPDATE member_tiers SET tier = ?, since = ?, review_at = ? WHERE member_id = ?"));
+    s->setString(1, status.tier);
+    s->setString(2, ToSqlTime(status.since));
+    BindOptionalTime(*s, 3, status.review_at);
+    s->setString(4, u.member_id);
+    s->execute();
+  }
+  if (*change) {
+    const TierChange& ch = **change;
+    Statement history(c.prepareStatement(
+        "INSERT INTO tier_history (member_id, changed_at, from_tier, to_tier, reason, staff_id) "
+        "VALUES (?,?,?,?,?,?)"));
+    history->setString(1, u.member_id);
+    history->setString(2, ToSqlTime(ch.at));
+    history->setString(3, ch.from);
+    history->setString(4, ch.to);
+    history->setString(5, ch.reason.substr(0, 255));
+    history->setString(6, u.staff_id.substr(0, 24));
+    history->execute();
+    Statement mirror(c.prepareStatement(
+        "UPDATE members SET tier = ?, version = version + 1 WHERE member_id = ?"));
+    mirror->setString(1, status.tier);
+    mirror->setString(2, u.member_id);
+    mirror->execute();
+  }
+  return std::pair{status, *change};
 }
 
 Result<TierRecord> MysqlTierRepository::Load(const std::string& member_id, const std::string& base_tier,

@@ -161,6 +161,7 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   const Instant now = ports_.clock.Now();
   QuoteResult out;
   out.currency = program->currency;
+  out.store_zone = (*store)->time_zone;
   out.points_available = summary.available;
   StoredQuote& q = out.quote;
   q.quote_id = earlier ? earlier->quote_id : ports_.random.NewId();
@@ -262,6 +263,13 @@ ReceiptLines CheckoutService::Receipt(const Actor& actor, const StoredQuote& q,
     r.en.push_back(en + " to reach " + tier->next_level->name_en);
   }
   return r;
+}
+
+Result<std::string> CheckoutService::StoreZone(const std::string& store_id) {
+  auto store = ports_.stores.Find(store_id);
+  if (!store) return Fail(store.error());
+  if (!*store) return Fail(Code::kNotFound, "store_not_found", "no store " + store_id);
+  return (*store)->time_zone;
 }
 
 Result<std::string> CheckoutService::QrToken(const Actor& actor, const std::string& member_id) {

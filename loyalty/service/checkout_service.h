@@ -54,6 +54,7 @@ struct QuoteResult {
   CouponEvaluation coupons;         // applied (held until quote.expires_at) and rejected
   std::vector<BasketLine> payable;  // each line after its coupon discount
   std::string currency;
+  std::string store_zone;        // the store's IANA zone
   int64_t points_available = 0;  // before this sale
   ReceiptLines receipt;
 };
@@ -100,16 +101,20 @@ class CheckoutService {
   // at once. Same 404/403 as above.
   Status CancelQuote(const Actor& actor, const std::string& store_id,
                      const std::string& terminal_id, const std::string& quote_id);
+  // The stored quote `quote_id` of this store and terminal: 404 quote_not_found, 403
+  // quote_forbidden for another till's.
+  Result<StoredQuote> OwnQuote(const std::string& store_id, const std::string& terminal_id,
+                               const std::string& quote_id);
+  // Checks the actor may sell as this store and terminal (403 store_forbidden /
+  // terminal_mismatch).
+  Status RequireTill(const Actor& actor, const std::string& store_id,
+                     const std::string& terminal_id) const;
+  // The store's IANA zone; 404 store_not_found.
+  Result<std::string> StoreZone(const std::string& store_id);
   // At most this many codes on one basket (the evaluator considers kMaxCouponsPerBasket).
   static constexpr size_t kMaxCodesPerQuote = 20;
 
  private:
-  // Checks the actor may sell as this store and terminal.
-  Status RequireTill(const Actor& actor, const std::string& store_id,
-                     const std::string& terminal_id) const;
-  // The stored quote `quote_id` of this store and terminal.
-  Result<StoredQuote> OwnQuote(const std::string& store_id, const std::string& terminal_id,
-                               const std::string& quote_id);
   ReceiptLines Receipt(const Actor& actor, const StoredQuote& quote, const PointsSummary& summary,
                        const std::string& currency);
 

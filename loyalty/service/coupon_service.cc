@@ -479,9 +479,10 @@ Result<std::vector<CouponUse>> CouponService::Uses(const std::vector<IssuedCoupo
   return uses;
 }
 
-Status CouponService::Redeem(const Actor& actor, const CouponCheckout& checkout,
-                             const std::vector<AppliedCoupon>& applied,
-                             const std::string& txn_ref) {
+Result<CouponRedemption> CouponService::RedemptionFor(const Actor& actor,
+                                                     const CouponCheckout& checkout,
+                                                     const std::vector<AppliedCoupon>& applied,
+                                                     const std::string& txn_ref) {
   if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
   if (auto ok = RequireStore(actor, checkout.store_id); !ok) return Fail(ok.error());
   const Instant now = clock_.Now();
@@ -497,8 +498,25 @@ Status CouponService::Redeem(const Actor& actor, const CouponCheckout& checkout,
   }
   auto uses = Uses(redeemed, checkout.store_zone);
   if (!uses) return Fail(uses.error());
-  return coupons_.Redeem(CouponRedemption{checkout.reservation_id, txn_ref, checkout.member_id,
-                                          checkout.store_id, now, std::move(*uses)});
+  return CouponRedemption{checkout.reservation_id, txn_ref, checkout.member_id, checkout.store_id,
+                          now, std::move(*uses)};
+}
+
+Status CouponService::Redeem(const Actor& actor, const CouponCheckout& checkout,
+                             const std::vector<AppliedCoupon>& applied,
+                             const std::string& txn_ref) {
+  auto redemption = RedemptionFor(actor, checkout, applied, txn_ref);
+  if (!redemption) return Fail(redemption.error());
+  return coupons_.Redeem(*redemption);
+}
+
+Result<CouponRestore> CouponService::RestoreFor(const std::string& txn_ref,
+                                                const std::string& store_zone) {
+  auto redeemed = coupons_.RedeemedBy(txn_ref);
+  if (!redeemed) return Fail(redeemed.error());
+  auto uses = Uses(*redeemed, store_zone);
+  if (!uses) return Fail(uses.error());
+  return CouponRestore{txn_ref, std::move(*uses)};
 }
 
 Result<std::vector<std::string>> CouponService::Restore(const Actor& actor,
@@ -512,9 +530,9 @@ Result<std::vector<std::string>> CouponService::Restore(const Actor& actor,
       return Fail(ok.error());
     }
   }
-  auto uses = Uses(*redeemed, store_zone);
-  if (!uses) return Fail(uses.error());
-  return coupons_.Restore(txn_ref, *uses, clock_.Now());
+  auto restore = RestoreFor(txn_ref, store_zone);
+  if (!restore) return Fail(restore.error());
+  return coupons_.Restore(txn_ref, restore->uses, clock_.Now());
 }
 
 Result<int> CouponService::ReleaseEndedReservations() {

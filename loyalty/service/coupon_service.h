@@ -13,6 +13,7 @@
 #include "loyalty/domain/ports/coupon_definition_store.h"
 #include "loyalty/domain/ports/coupon_issue_jobs.h"
 #include "loyalty/domain/ports/coupon_repository.h"
+#include "loyalty/domain/ports/pos_transaction_store.h"
 #include "loyalty/domain/ports/random_source.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
@@ -136,6 +137,13 @@ class CouponService {
   // `txn_ref`, counting every limit. All or nothing; a replay of txn_ref is a no-op.
   Status Redeem(const Actor& actor, const CouponCheckout& checkout,
                 const std::vector<AppliedCoupon>& applied, const std::string& txn_ref);
+  // Redeem's redemption without writing it, for a till transaction that writes it with the sale.
+  Result<CouponRedemption> RedemptionFor(const Actor& actor, const CouponCheckout& checkout,
+                                         const std::vector<AppliedCoupon>& applied,
+                                         const std::string& txn_ref);
+  // The coupons sale `txn_ref` redeemed, as a return or void gives them back (the till's store
+  // was checked by the caller: a return may be taken at another store of the chain).
+  Result<CouponRestore> RestoreFor(const std::string& txn_ref, const std::string& store_zone);
   // Return or void: the sale's coupons go back to the wallets (their limits too). Returns the
   // codes restored; a second call restores nothing.
   Result<std::vector<std::string>> Restore(const Actor& actor, const std::string& txn_ref,

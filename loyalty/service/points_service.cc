@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "loyalty/common/business_date.h"
@@ -47,6 +48,17 @@ LedgerContext PointsService::Context(const ProgramConfig& program, const Actor& 
     ctx.store_id = actor.principal.store_ids.front();
   }
   return ctx;
+}
+
+LedgerDecision PointsService::Deciding(const ProgramConfig& program, const Actor& actor,
+                                      std::optional<std::string> store_id,
+                                      LedgerOperation op) const {
+  auto kept = std::make_shared<const ProgramConfig>(program);
+  // The context refers to *kept, which the decision owns.
+  LedgerContext ctx = Context(*kept, actor, std::move(store_id));
+  return [kept, ctx = std::move(ctx), op = std::move(op)](const AccountState& state) {
+    return op(state, ctx);
+  };
 }
 
 Money PointsService::ValueOf(const ProgramConfig& program, int64_t points) const {
@@ -182,9 +194,69 @@ Result<LedgerDecision> PointsService::RewardDebit(const Actor& actor, const std:
   auto program = Program();
   if (!program) return Fail(program.error());
   if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
-  return LedgerDecision(
-      [ctx = Context(*program, actor, why.store_id), points, why](const AccountState& state) {
-        return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id, why.reason);
+  return Deciding(*program, actor, why.store_id,
+                  [points, why](const AccountState& state, const LedgerContext& ctx) {
+                    return Debit(state, ctx, points, EntryKind::kRedeem, why.ref_type, why.ref_id,
+                                 why.reason);
+                  });
+}
+
+Result<LedgerDecision> PointsService::SaleDecision(const Actor& actor,
+                                                   const std::string& member_id, int64_t redeem,
+                                                   int64_t earn, const PointsReason& why) {
+  if (redeem > 0) {
+    if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) {
+      return Fail(ok.error());
+    }
+  }
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  return Deciding(
+      *program, actor, why.store_id,
+      [redeem, earn, why](const AccountState& state,
+                          const LedgerContext& ctx) -> Result<LedgerChange> {
+        LedgerChange change{state, {}, {}};
+        if (redeem > 0) {
+          auto debit = Debit(state, ctx, redeem, EntryKind::kRedeem, why.ref_type, why.ref_id,
+                             "points used at the till: " + why.reason);
+          if (!debit) return debit;
+          change = std::move(*debit);
+        }
+        if (earn > 0) {
+          auto credit = Credit(change.state, ctx, earn, EntryKind::kEarn, kPurchaseSource,
+                               why.ref_type, why.ref_id, why.reason);
+          if (!credit) return credit;
+          change = Combine(std::move(change), *credit);
+        }
+        return change;
+      });
+}
+
+Result<LedgerDecision> PointsService::ReturnDecision(const Actor& actor,
+                                                     const std::string& sale_txn_id,
+                                                     int64_t claw_back, int64_t restore,
+                                                     const PointsReason& why) {
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  return Deciding(
+      *program, actor, why.store_id,
+      [sale_txn_id, claw_back, restore, why](const AccountState& state,
+                                             const LedgerContext& ctx) -> Result<LedgerChange> {
+        LedgerChange change{state, {}, {}};
+        if (claw_back > 0) {
+          auto taken = ClawBack(state, ctx, sale_txn_id, claw_back, why.ref_type, why.ref_id,
+                                "returned: " + why.reason);
+          if (!taken) return taken;
+          change = std::move(*taken);
+        }
+        if (restore > 0) {
+          auto back = Credit(change.state, ctx, restore, EntryKind::kReverse, "refund",
+                             why.ref_type, why.ref_id, "points given back: " + why.reason);
+          if (!back) return back;
+          change = Combine(std::move(change), *back);
+        }
+        return change;
       });
 }
 

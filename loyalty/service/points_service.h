@@ -101,6 +101,16 @@ class PointsService {
   Result<LedgerDecision> RewardDebit(const Actor& actor, const std::string& member_id,
                                      int64_t points, const PointsReason& why);
 
+  // A till sale's points, for the checkout that writes them with the sale: `redeem` points spent
+  // as tender (the quote checked the program's range), then `earn` credited as a purchase (pending
+  // for the return window), both under the sale's txn_id.
+  Result<LedgerDecision> SaleDecision(const Actor& actor, const std::string& member_id,
+                                      int64_t redeem, int64_t earn, const PointsReason& why);
+  // A return's points: up to `claw_back` of what sale `sale_txn_id` earned is taken back (per the
+  // refund policy), and `restore` redeemed points are credited back, under the return's id.
+  Result<LedgerDecision> ReturnDecision(const Actor& actor, const std::string& sale_txn_id, int64_t claw_back,
+                                        int64_t restore, const PointsReason& why);
+
   // Applied at once when |points| <= the approval threshold, otherwise pending approval.
   Result<Adjustment> RequestAdjustment(const Actor& actor, const std::string& member_id,
                                        int64_t points, const std::string& reason);
@@ -130,6 +140,12 @@ class PointsService {
 
   LedgerContext Context(const ProgramConfig& program, const Actor& actor,
                         std::optional<std::string> store_id) const;
+  // A decision that runs `op` with a context over its own copy of `program` (the decision may run
+  // after the caller's program is gone).
+  using LedgerOperation =
+      std::function<Result<LedgerChange>(const AccountState&, const LedgerContext&)>;
+  LedgerDecision Deciding(const ProgramConfig& program, const Actor& actor,
+                          std::optional<std::string> store_id, LedgerOperation op) const;
   AuditEntry Audit(const Actor& actor, std::string action, const std::string& member_id,
                    std::string detail_json) const;
   Money ValueOf(const ProgramConfig& program, int64_t points) const;

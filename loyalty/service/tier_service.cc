@@ -42,24 +42,55 @@ Result<TierView> TierService::View(const Actor& actor, const std::string& member
   return view;
 }
 
+Result<TierUpdate> TierService::PurchaseUpdate(const Actor& actor, const std::string& member_id,
+                                               const TierActivity& activity,
+                                               const std::string& ref) {
+  auto program = ports_.program.Current();
+  if (!program) return Fail(program.error());
+  const TierRules rules = program->tiers;
+  const std::string zone = program->time_zone;
+  return TierUpdate{
+      member_id, rules.levels.front().code,
+      TierActivityRecord{ports_.random.NewId(), ref, activity}, ActivitiesSince(activity.at),
+      actor.principal.staff_id,
+      [rules, zone, at = activity.at](TierStatus& status,
+                                      const TierRecord& record) -> Result<std::optional<TierChange>> {
+        const auto window = QualificationWindow(rules, at, record.enrolled_at, zone);
+        return Upgrade(rules, status, QualifyingValue(rules, record.activities, window), at, zone);
+      }};
+}
+
+Result<TierUpdate> TierService::ReturnUpdate(const Actor& actor, const std::string& member_id,
+                                             const TierActivity& activity,
+                                             const std::string& ref) {
+  auto program = ports_.program.Current();
+  if (!program) return Fail(program.error());
+  const TierRules rules = program->tiers;
+  const std::string zone = program->time_zone;
+  const Instant now = ports_.clock.Now();
+  return TierUpdate{
+      member_id, rules.levels.front().code,
+      TierActivityRecord{ports_.random.NewId(), ref, activity}, ActivitiesSince(now),
+      actor.principal.staff_id,
+      [rules, zone, now](TierStatus& status,
+                         const TierRecord& record) -> Result<std::optional<TierChange>> {
+        const auto window = QualificationWindow(rules, now, record.enrolled_at, zone);
+        std::optional<TierChange> last;
+        if (!record.history.empty()) last = record.history.front();
+        return AfterReturn(rules, status, QualifyingValue(rules, record.activities, window), last,
+                           window.start, now, zone);
+      }};
+}
+
 Result<std::optional<TierChange>> TierService::RecordPurchase(const Actor& actor,
                                                               const std::string& member_id,
                                                               const TierActivity& activity,
                                                               const std::string& ref) {
-  auto program = ports_.program.Current();
-  if (!program) return Fail(program.error());
-  const TierRules& rules = program->tiers;
-  const std::string zone = program->time_zone;
-  auto applied = ports_.tiers.Apply(
-      member_id, rules.levels.front().code,
-      TierActivityRecord{ports_.random.NewId(), ref, activity}, ActivitiesSince(activity.at),
-      actor.principal.staff_id,
-      [&](TierStatus& status, const TierRecord& record) -> Result<std::optional<TierChange>> {
-        const auto window = QualificationWindow(rules, activity.at, record.enrolled_at, zone);
-        return Upgrade(rules, status, QualifyingValue(rules, record.activities, window), activity.at,
-                       zone);
-      },
-      std::nullopt);
+  auto update = PurchaseUpdate(actor, member_id, activity, ref);
+  if (!update) return Fail(update.error());
+  auto applied = ports_.tiers.Apply(update->member_id, update->base_tier, update->activity,
+                                    update->activities_since, update->staff_id, update->decide,
+                                    std::nullopt);
   if (!applied) return Fail(applied.error());
   return applied->second;
 }

@@ -41,6 +41,13 @@ class TierService {
 
   Result<TierView> View(const Actor& actor, const std::string& member_id);
   // Records a qualifying purchase and upgrades at once if it reaches a higher level.
+  // RecordPurchase's change, for a till transaction that writes it with the sale.
+  Result<TierUpdate> PurchaseUpdate(const Actor& actor, const std::string& member_id,
+                                    const TierActivity& activity, const std::string& ref);
+  // A return's change: `activity` (negative spend and points) is recorded, and a level the
+  // returned purchase earned is recalculated (AfterReturn).
+  Result<TierUpdate> ReturnUpdate(const Actor& actor, const std::string& member_id,
+                                  const TierActivity& activity, const std::string& ref);
   Result<std::optional<TierChange>> RecordPurchase(const Actor& actor, const std::string& member_id,
                                                    const TierActivity& activity,
                                                    const std::string& ref);

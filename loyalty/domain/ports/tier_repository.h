@@ -30,6 +30,16 @@ struct TierActivityRecord {
   TierActivity activity;
 };
 
+// A tier change written together with other rows (a till transaction): Apply's arguments.
+struct TierUpdate {
+  std::string member_id;
+  std::string base_tier;
+  std::optional<TierActivityRecord> activity;
+  Instant activities_since{};
+  std::string staff_id;
+  TierDecision decide;
+};
+
 class TierRepository {
  public:
   virtual ~TierRepository() = default;
