@@ -18,6 +18,7 @@
 #include "loyalty/service/sale_service.h"
 #include "loyalty/service/staff_service.h"
 #include "loyalty/service/tier_service.h"
+#include "pos-adapter/journal_apply.h"
 
 namespace loyalty::api {
 
@@ -35,6 +36,7 @@ struct AppContext {
   CouponService& coupons;
   CheckoutService& checkout;
   SaleService& sales;
+  pos::JournalService& journal;
   TerminalAuthenticator& terminals;
   IdempotencyStore& idempotency;
   const Clock& clock;

@@ -62,13 +62,17 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->member_tokens = std::make_unique<pos::HmacMemberTokens>(
       std::string(reinterpret_cast<const char*>(qr_key.data()), qr_key.size()));
   rt->quotes = std::make_unique<MysqlQuoteStore>(*rt->pool);
-  rt->checkout = std::make_unique<CheckoutService>(
-      CheckoutPorts{*rt->store_repository, *rt->quotes, rt->random, *rt->member_tokens, rt->clock},
-      *rt->members, *rt->points, *rt->tiers, *rt->coupons, *rt->purchases);
   rt->pos_transactions = std::make_unique<MysqlPosTransactionStore>(*rt->pool);
+  rt->checkout = std::make_unique<CheckoutService>(
+      CheckoutPorts{*rt->store_repository, *rt->quotes, *rt->pos_transactions, rt->random,
+                    *rt->member_tokens, rt->clock},
+      *rt->members, *rt->points, *rt->tiers, *rt->coupons, *rt->purchases);
   rt->sales = std::make_unique<SaleService>(*rt->pos_transactions, *rt->checkout, *rt->members,
                                             *rt->points, *rt->tiers, *rt->coupons, rt->random,
                                             rt->clock, rt->referrals.get());
+  rt->journal_store = std::make_unique<MysqlJournalStore>(*rt->pool);
+  rt->journal = std::make_unique<pos::JournalService>(*rt->journal_store, *rt->terminals,
+                                                      *rt->pii, *rt->checkout, rt->clock);
   rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);
   rt->terminal_auth =
       std::make_unique<TerminalAuthenticator>(*rt->terminals, *rt->pii, *rt->nonces, rt->clock);

@@ -16,6 +16,7 @@
 #include "loyalty/mysql/mysql_member_repository.h"
 #include "loyalty/mysql/mysql_pool.h"
 #include "loyalty/mysql/mysql_program_store.h"
+#include "loyalty/mysql/mysql_journal_store.h"
 #include "loyalty/mysql/mysql_pos_transaction_store.h"
 #include "loyalty/mysql/mysql_quote_store.h"
 #include "loyalty/mysql/mysql_referral_store.h"
@@ -29,6 +30,7 @@
 #include "loyalty/redis/redis_rate_limiter.h"
 #include "loyalty/service/checkout_service.h"
 #include "loyalty/service/sale_service.h"
+#include "pos-adapter/journal_apply.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
@@ -75,6 +77,8 @@ struct Runtime {
   std::unique_ptr<CheckoutService> checkout;
   std::unique_ptr<MysqlPosTransactionStore> pos_transactions;
   std::unique_ptr<SaleService> sales;
+  std::unique_ptr<MysqlJournalStore> journal_store;
+  std::unique_ptr<pos::JournalService> journal;
   std::unique_ptr<TerminalAuthenticator> terminal_auth;
 };
 

@@ -51,6 +51,7 @@ int ServeCommand(Runtime& rt) {
                  *rt.coupons,
                  *rt.checkout,
                  *rt.sales,
+                 *rt.journal,
                  *rt.terminal_auth,
                  *rt.idempotency,
                  rt.clock,

@@ -17,6 +17,8 @@ void AddPosRoutes(Router& router, AppContext& app);     // /v1/pos/* (terminal s
 void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jobs, wallet, codes
 // /v1/pos/transactions* (terminal signatures), /v1/reports/pos-exceptions
 void AddPosTransactionRoutes(Router& router, AppContext& app);
+// /v1/pos/journal (terminal signatures), /v1/reports/offline-reconciliation
+void AddPosJournalRoutes(Router& router, AppContext& app);
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -28,6 +30,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddCouponRoutes(router, app);
   AddPosRoutes(router, app);
   AddPosTransactionRoutes(router, app);
+  AddPosJournalRoutes(router, app);
 }
 
 // A JSON response with the given status.

@@ -13,6 +13,10 @@ namespace loyalty {
 // std::runtime_error, so zones are validated when stores are configured.
 date::year_month_day BusinessDate(Instant t, const std::string& iana_zone);
 
+// Start of local day `d` in `zone`, as a UTC instant. Zones with a DST gap at midnight resolve
+// to the first valid instant.
+Instant StartOfLocalDay(date::year_month_day d, const std::string& iana_zone);
+
 // Whether the system's time zone database knows `iana_zone`.
 bool IsKnownZone(const std::string& iana_zone);
 

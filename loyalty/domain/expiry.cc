@@ -8,14 +8,6 @@
 namespace loyalty {
 namespace {
 
-// Start of local day `d` in `zone`, as a UTC instant. Zones with a DST gap at midnight resolve
-// to the first valid instant.
-Instant StartOfLocalDay(date::year_month_day d, const std::string& zone) {
-  const auto local = date::local_days(d);
-  const auto zoned = date::make_zoned(zone, local, date::choose::earliest);
-  return std::chrono::time_point_cast<std::chrono::microseconds>(zoned.get_sys_time());
-}
-
 date::year_month_day AddMonthsClamped(date::year_month_day d, int months) {
   const date::year_month shifted = date::year_month(d.year(), d.month()) + date::months(months);
   const date::day last = date::year_month_day_last(shifted.year(), date::month_day_last(shifted.month())).day();

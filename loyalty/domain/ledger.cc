@@ -208,6 +208,41 @@ Result<LedgerChange> Debit(const AccountState& state, const LedgerContext& ctx, 
   return change;
 }
 
+Result<GrantedDebit> DebitGranted(const AccountState& state, const LedgerContext& ctx,
+                                  int64_t points, int64_t coverable, const std::string& ref_type,
+                                  const std::string& ref_id, const std::string& reason) {
+  if (auto ok = CheckPoints(points); !ok) return Fail(ok.error());
+  const int64_t spendable = std::max<int64_t>(Spendable(state, ctx.now), 0);
+  const int64_t covered = std::min({points, std::max<int64_t>(coverable, 0), spendable});
+  const int64_t over = points - covered;
+  GrantedDebit out{LedgerChange{state, {}, {}}, 0, 0};
+  out.debt = ctx.program.refund == RefundPolicy::kAllowNegative ? over : 0;
+  out.uncovered = over - out.debt;
+  LedgerChange& change = out.change;
+  if (covered + out.debt > 0) {
+    Entry e = NewEntry(ctx, EntryKind::kRedeem, ref_type, ref_id, reason);
+    e.available_delta = -(covered + out.debt);
+    if (covered > 0) e.allocations = TakeFromActive(change, covered, ctx.now, nullptr);
+    change.state.account.available -= covered + out.debt;
+    change.state.account.debt += out.debt;
+    change.entries.push_back(std::move(e));
+  }
+  change.state.account.last_activity_at = ctx.now;
+  DropClosedLots(change.state);
+  return out;
+}
+
+std::pair<int64_t, int64_t> GrantedShortfall(const LedgerChange& change, int64_t requested) {
+  for (const Entry& e : change.entries) {
+    if (e.kind != EntryKind::kRedeem) continue;
+    int64_t covered = 0;
+    for (const Allocation& a : e.allocations) covered += a.points;
+    const int64_t granted = -e.available_delta;
+    return {granted - covered, requested - granted};
+  }
+  return {0, requested};
+}
+
 LedgerChange ActivateDue(const AccountState& state, const LedgerContext& ctx) {
   LedgerChange change{state, {}, {}};
   Account& a = change.state.account;

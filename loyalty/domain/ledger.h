@@ -115,6 +115,22 @@ Result<LedgerChange> Debit(const AccountState& state, const LedgerContext& ctx, 
                            EntryKind kind, const std::string& ref_type, const std::string& ref_id,
                            const std::string& reason);
 
+// A redemption a till already granted while offline: at most `coverable` points (the member's
+// offline allowance left today) are taken from active lots as far as they go; the rest becomes
+// debt under RefundPolicy::kAllowNegative (a negative balance the next points pay), otherwise it
+// is written off (`uncovered`) for the reconciliation report. Never fails for lack of points.
+struct GrantedDebit {
+  LedgerChange change;
+  int64_t debt = 0;
+  int64_t uncovered = 0;
+};
+Result<GrantedDebit> DebitGranted(const AccountState& state, const LedgerContext& ctx,
+                                  int64_t points, int64_t coverable, const std::string& ref_type,
+                                  const std::string& ref_id, const std::string& reason);
+// The debt and write-off of the granted redemption (kind kRedeem) among `change`'s entries, as
+// DebitGranted decided them for `requested` points.
+std::pair<int64_t, int64_t> GrantedShortfall(const LedgerChange& change, int64_t requested);
+
 // Activates every pending lot whose time has come. No change when none is due.
 LedgerChange ActivateDue(const AccountState& state, const LedgerContext& ctx);
 

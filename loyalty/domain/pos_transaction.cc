@@ -107,8 +107,10 @@ Result<ReturnPlan> PlanReturn(const PosTransaction& sale,
   plan.completes_sale = all_back;
   plan.claw_back_points = Proportion(sale.points_earned, returned_after, paid_total, all_back) -
                           Proportion(sale.points_earned, returned_before, paid_total, false);
-  plan.restore_points = Proportion(sale.points_redeemed, returned_after, paid_total, all_back) -
-                        Proportion(sale.points_redeemed, returned_before, paid_total, false);
+  // Points an offline till granted beyond what the ledger could take were never debited.
+  const int64_t redeemed = sale.points_redeemed - sale.offline_uncovered;
+  plan.restore_points = Proportion(redeemed, returned_after, paid_total, all_back) -
+                        Proportion(redeemed, returned_before, paid_total, false);
   return plan;
 }
 

@@ -53,6 +53,11 @@ struct PosTransaction {
   int64_t points_clawed_back = 0;  // returns/voids
   int64_t points_restored = 0;     // returns/voids: redeemed points given back
   int64_t balance_after = 0;       // the member's available points after it
+  // Recorded by a till while offline (journal): the till already granted its coupons and points.
+  bool offline = false;
+  int64_t offline_debt = 0;       // redeemed points beyond the cap or balance, owed on the account
+  int64_t offline_uncovered = 0;  // the same where the refund policy allows no debt: written off
+  std::vector<std::string> rejected_codes;  // coupons the till took offline that were not valid
   std::vector<std::string> coupon_codes;  // sale: redeemed; return/void: given back
   std::vector<PosLine> lines;
   std::vector<std::string> receipt_zh;
@@ -71,7 +76,7 @@ struct ReturnPlan {
   std::vector<PosLine> sale_lines;  // the sale's lines with returned_qty increased
   int64_t refund_minor = 0;         // paid share of what came back
   int64_t claw_back_points = 0;     // of the sale's points_earned
-  int64_t restore_points = 0;       // of the sale's points_redeemed
+  int64_t restore_points = 0;       // of the points the sale's redemption took from the ledger
   bool completes_sale = false;      // nothing of the sale is left
 };
 

@@ -227,6 +227,11 @@ Status ValidateProgram(const ProgramConfig& p) {
       !ok) {
     return ok;
   }
+  if (auto ok = CheckRange("offline.max_redeem_points_per_day",
+                           p.offline.max_redeem_points_per_day, 0, 1'000'000'000);
+      !ok) {
+    return ok;
+  }
   if (auto ok = CheckRange("pending_days", p.pending_days, 0, 365); !ok) return ok;
   const bool needs_n = p.expiry.kind == ExpiryKind::kRollingMonths ||
                        p.expiry.kind == ExpiryKind::kInactivityMonths;

@@ -84,6 +84,14 @@ struct ReturnRules {
   bool restore_coupons = true;          // once the whole sale came back (expired ones stay expired)
 };
 
+// Tills that lost the network keep selling and upload a journal later (docs/POS-JOURNAL.md).
+struct OfflineRules {
+  // Points one member may redeem per business day at tills that are offline; what goes beyond
+  // (or beyond the balance) becomes debt under allow_negative, else is written off and listed
+  // for reconciliation.
+  int64_t max_redeem_points_per_day = 5000;
+};
+
 struct RedemptionRules {
   // `points` points are worth `value_minor` minor units, e.g. 100 points = 100 fen (¥1).
   int64_t points = 100;
@@ -145,6 +153,7 @@ struct ProgramConfig {
   ExpiryPolicy expiry;
   RefundPolicy refund = RefundPolicy::kWithinBalance;
   ReturnRules returns;
+  OfflineRules offline;
   RedemptionRules redemption;
   AdjustmentRules adjustments;
   TransferRules transfers;

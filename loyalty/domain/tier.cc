@@ -10,11 +10,6 @@
 namespace loyalty {
 namespace {
 
-Instant StartOfLocalDay(date::year_month_day d, const std::string& zone) {
-  const auto zoned = date::make_zoned(zone, date::local_days(d), date::choose::earliest);
-  return std::chrono::time_point_cast<std::chrono::microseconds>(zoned.get_sys_time());
-}
-
 date::year_month_day ClampedDay(date::year y, date::month m, date::day d) {
   const date::day last = date::year_month_day_last(y, date::month_day_last(m)).day();
   return date::year_month_day(y, m, std::min(d, last));

@@ -33,7 +33,7 @@ concept Is = std::same_as<std::remove_const_t<S>, T>;
 template <typename S>
 concept Record = Is<S, Rational> || Is<S, LineRule> || Is<S, BonusEvent> || Is<S, EarnRules> ||
                  Is<S, Awards> || Is<S, ExpiryPolicy> || Is<S, RedemptionRules> ||
-                 Is<S, AdjustmentRules> || Is<S, TransferRules> || Is<S, ReturnRules> || Is<S, TierBenefits> ||
+                 Is<S, AdjustmentRules> || Is<S, TransferRules> || Is<S, ReturnRules> || Is<S, OfflineRules> || Is<S, TierBenefits> ||
                  Is<S, TierLevel> || Is<S, TierRules> || Is<S, ProgramConfig>;
 
 // `v(key, member)` for every member, in declaration order; S is the struct, const or not.
@@ -107,6 +107,10 @@ void Fields(V& v, S& s) {
   v("restore_redeemed_points", s.restore_redeemed_points);
   v("restore_coupons", s.restore_coupons);
 }
+template <typename V, Is<OfflineRules> S>
+void Fields(V& v, S& s) {
+  v("max_redeem_points_per_day", s.max_redeem_points_per_day);
+}
 template <typename V, Is<TierBenefits> S>
 void Fields(V& v, S& s) {
   v("birthday_coupon_definition_id", s.birthday_coupon_definition_id);
@@ -141,6 +145,7 @@ void Fields(V& v, S& s) {
   v("expiry", s.expiry);
   v("refund", s.refund);
   v("returns", s.returns);
+  v("offline", s.offline);
   v("redemption", s.redemption);
   v("adjustments", s.adjustments);
   v("transfers", s.transfers);

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,8 @@ constexpr const char* kColumns =
     "txn_id, store_id, terminal_id, pos_txn_id, kind, request_hash, member_id, original_txn_id, "
     "quote_id, cashier_id, no_original, occurred_at, committed_at, voided_at, currency, "
     "total_minor, discount_minor, points_redeemed, points_value_minor, due_minor, points_earned, "
-    "points_clawed_back, points_restored, balance_after, coupon_codes, receipt_zh, receipt_en";
+    "points_clawed_back, points_restored, balance_after, coupon_codes, receipt_zh, receipt_en, "
+    "offline, offline_debt, offline_uncovered, rejected_codes";
 
 // The claim was taken by an earlier (or a parallel, now committed) request.
 const char* kTaken = "pos_txn_taken";
@@ -64,6 +66,10 @@ PosTransaction ReadTransaction(sql::ResultSet& rs) {
   t.coupon_codes = TextList(rs.getString("coupon_codes"));
   t.receipt_zh = TextList(rs.getString("receipt_zh"));
   t.receipt_en = TextList(rs.getString("receipt_en"));
+  t.offline = rs.getBoolean("offline");
+  t.offline_debt = rs.getInt64("offline_debt");
+  t.offline_uncovered = rs.getInt64("offline_uncovered");
+  t.rejected_codes = TextList(rs.getString("rejected_codes"));
   return t;
 }
 
@@ -103,8 +109,9 @@ Status Claim(sql::Connection& c, const PosTransaction& t) {
       "INSERT INTO pos_transactions (txn_id, store_id, terminal_id, pos_txn_id, kind, "
       "request_hash, member_id, original_txn_id, quote_id, cashier_id, no_original, occurred_at, "
       "committed_at, currency, total_minor, discount_minor, points_redeemed, points_value_minor, "
-      "due_minor, points_earned, points_clawed_back, points_restored, coupon_codes, receipt_zh, "
-      "receipt_en) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'[]','[]','[]')"));
+      "due_minor, points_earned, points_clawed_back, points_restored, offline, rejected_codes, "
+      "coupon_codes, receipt_zh, receipt_en) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'[]','[]','[]')"));
   s->setString(1, t.txn_id);
   s->setString(2, t.store_id);
   s->setString(3, t.terminal_id);
@@ -127,6 +134,8 @@ Status Claim(sql::Connection& c, const PosTransaction& t) {
   s->setInt64(20, t.points_earned);
   s->setInt64(21, t.points_clawed_back);
   s->setInt64(22, t.points_restored);
+  s->setBoolean(23, t.offline);
+  s->setString(24, Json(t.rejected_codes).dump());
   try {
     s->execute();
   } catch (const sql::SQLException& e) {
@@ -141,7 +150,8 @@ void Finish(sql::Connection& c, const PosTransaction& t) {
   Statement s(c.prepareStatement(
       "UPDATE pos_transactions SET balance_after = ?, coupon_codes = ?, receipt_zh = ?, "
       "receipt_en = ?, points_earned = ?, points_clawed_back = ?, points_restored = ?, "
-      "total_minor = ?, discount_minor = ? WHERE txn_id = ?"));
+      "total_minor = ?, discount_minor = ?, offline_debt = ?, offline_uncovered = ? "
+      "WHERE txn_id = ?"));
   s->setInt64(1, t.balance_after);
   s->setString(2, Json(t.coupon_codes).dump());
   s->setString(3, Json(t.receipt_zh).dump());
@@ -151,7 +161,9 @@ void Finish(sql::Connection& c, const PosTransaction& t) {
   s->setInt64(7, t.points_restored);
   s->setInt64(8, t.total_minor);
   s->setInt64(9, t.discount_minor);
-  s->setString(10, t.txn_id);
+  s->setInt64(10, t.offline_debt);
+  s->setInt64(11, t.offline_uncovered);
+  s->setString(12, t.txn_id);
   s->execute();
 }
 
@@ -183,6 +195,9 @@ Status ApplyMemberEffects(sql::Connection& c, PosTransaction& t,
     auto change = MysqlLedgerRepository::ApplyOn(c, *t.member_id, *points);
     if (!change) return Fail(change.error());
     t.balance_after = change->state.account.available;
+    if (t.offline && t.kind == PosTxnKind::kSale && t.points_redeemed > 0) {
+      std::tie(t.offline_debt, t.offline_uncovered) = GrantedShortfall(*change, t.points_redeemed);
+    }
   }
   if (tier) {
     auto applied = MysqlTierRepository::ApplyOn(c, *tier);
@@ -314,6 +329,69 @@ Result<CommitOutcome> MysqlPosTransactionStore::RecordUnlinkedReturn(const PosTr
     return {};
   });
   if (!ran && ran.error().slug == kTaken) return Replayed(ret);
+  if (!ran) return Fail(ran.error());
+  return out;
+}
+
+Result<int64_t> MysqlPosTransactionStore::SavedSince(const std::string& member_id,
+                                                     Instant since) {
+  int64_t saved = 0;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "SELECT COALESCE(SUM(s.discount_minor), 0) - COALESCE((SELECT SUM(l.discount_minor) "
+        "FROM pos_transactions s2 JOIN pos_transactions r ON r.original_txn_id = s2.txn_id "
+        "AND r.kind = 'return' JOIN pos_transaction_lines l ON l.txn_id = r.txn_id "
+        "WHERE s2.member_id = ? AND s2.kind = 'sale' AND s2.occurred_at >= ? AND "
+        "s2.voided_at IS NULL), 0) FROM pos_transactions s "
+        "WHERE s.member_id = ? AND s.kind = 'sale' AND s.occurred_at >= ? AND s.voided_at IS NULL"));
+    s->setString(1, member_id);
+    s->setString(2, ToSqlTime(since));
+    s->setString(3, member_id);
+    s->setString(4, ToSqlTime(since));
+    Rows rs(s->executeQuery());
+    if (rs->next()) saved = rs->getInt64(1);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return saved;
+}
+
+Result<int64_t> MysqlPosTransactionStore::OfflineRedeemed(const std::string& member_id,
+                                                          Instant from, Instant to) {
+  int64_t points = 0;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    Statement s(c.prepareStatement(
+        "SELECT COALESCE(SUM(points_redeemed), 0) FROM pos_transactions WHERE member_id = ? AND "
+        "kind = 'sale' AND offline AND occurred_at >= ? AND occurred_at < ?"));
+    s->setString(1, member_id);
+    s->setString(2, ToSqlTime(from));
+    s->setString(3, ToSqlTime(to));
+    Rows rs(s->executeQuery());
+    if (rs->next()) points = rs->getInt64(1);
+    return {};
+  });
+  if (!ran) return Fail(ran.error());
+  return points;
+}
+
+Result<std::vector<PosTransaction>> MysqlPosTransactionStore::OfflineReconciliation(
+    const std::string& store_id, Instant from, Instant to, int limit) {
+  std::vector<PosTransaction> out;
+  auto ran = pool_.Run([&](sql::Connection& c) -> Status {
+    out.clear();
+    Statement s(c.prepareStatement(
+        std::string("SELECT ") + kColumns +
+        " FROM pos_transactions WHERE offline AND occurred_at >= ? AND occurred_at < ? AND "
+        "(offline_debt > 0 OR offline_uncovered > 0 OR rejected_codes <> '[]')" +
+        (store_id.empty() ? "" : " AND store_id = ?") + " ORDER BY occurred_at DESC LIMIT " +
+        std::to_string(limit)));
+    s->setString(1, ToSqlTime(from));
+    s->setString(2, ToSqlTime(to));
+    if (!store_id.empty()) s->setString(3, store_id);
+    Rows rs(s->executeQuery());
+    while (rs->next()) out.push_back(ReadTransaction(*rs));
+    return {};
+  });
   if (!ran) return Fail(ran.error());
   return out;
 }

@@ -17,6 +17,11 @@ class MysqlPosTransactionStore final : public PosTransactionStore {
   Result<CommitOutcome> CommitSale(const SaleCommit& sale) override;
   Result<CommitOutcome> CommitReturn(PosTransaction ret, const ReturnDecision& decide) override;
   Result<CommitOutcome> RecordUnlinkedReturn(const PosTransaction& ret) override;
+  Result<int64_t> OfflineRedeemed(const std::string& member_id, Instant from, Instant to) override;
+  Result<std::vector<PosTransaction>> OfflineReconciliation(const std::string& store_id,
+                                                            Instant from, Instant to,
+                                                            int limit) override;
+  Result<int64_t> SavedSince(const std::string& member_id, Instant since) override;
   Result<std::vector<PosException>> Exceptions(const std::string& store_id, Instant from,
                                                Instant to, int limit) override;
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "loyalty/common/business_date.h"
 #include "loyalty/common/time_format.h"
 
 namespace loyalty {
@@ -218,7 +219,7 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
         *q.member_id, Purchase{q.quote_id, q.store_id, (*store)->time_zone, now, out.payable});
     if (!earn) return Fail(earn.error());
     q.points_to_earn = WithCouponMultipliers(earn->points, out.coupons.applied);
-    out.receipt = Receipt(actor, q, summary, program->currency);
+    out.receipt = Receipt(actor, q, summary, program->currency, out.store_zone);
   }
   if (auto saved = ports_.quotes.Save(q); !saved) return Fail(saved.error());
   hold.kept = true;
@@ -226,7 +227,8 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
 }
 
 ReceiptLines CheckoutService::Receipt(const Actor& actor, const StoredQuote& q,
-                                      const PointsSummary& summary, const std::string& currency) {
+                                      const PointsSummary& summary, const std::string& currency,
+                                      const std::string& store_zone) {
   ReceiptLines r;
   const int64_t balance = summary.available - q.redeem_points;
   r.zh.push_back("本次可得积分 " + std::to_string(q.points_to_earn));
@@ -248,7 +250,16 @@ ReceiptLines CheckoutService::Receipt(const Actor& actor, const StoredQuote& q,
     r.zh.push_back("优惠券节省 " + ReceiptAmount(q.discount_minor, currency));
     r.en.push_back("Saved with coupons: " + ReceiptAmount(q.discount_minor, currency));
   }
-  // Tier progress is a courtesy line: a failure to read it never fails the quote.
+  // Courtesy lines (savings, tier progress): a failure to read them never fails the quote.
+  const auto today = BusinessDate(q.created_at, store_zone);
+  const Instant year_start = StartOfLocalDay(today.year() / date::January / 1, store_zone);
+  if (auto saved = ports_.transactions.SavedSince(*q.member_id, year_start); saved) {
+    const int64_t total = *saved + q.discount_minor;
+    if (total > 0) {
+      r.zh.push_back("今年已为您节省 " + ReceiptAmount(total, currency));
+      r.en.push_back("Saved this year: " + ReceiptAmount(total, currency));
+    }
+  }
   if (auto tier = tiers_.View(actor, *q.member_id); tier && tier->next_level) {
     const std::string remaining = tier->metric == TierMetric::kSpend
                                       ? ReceiptAmount(tier->remaining_to_next, currency)

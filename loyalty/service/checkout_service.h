@@ -8,6 +8,7 @@
 
 #include "loyalty/domain/checkout.h"
 #include "loyalty/domain/ports/member_token_verifier.h"
+#include "loyalty/domain/ports/pos_transaction_store.h"
 #include "loyalty/domain/ports/quote_store.h"
 #include "loyalty/domain/ports/random_source.h"
 #include "loyalty/domain/ports/store_directory.h"
@@ -62,6 +63,7 @@ struct QuoteResult {
 struct CheckoutPorts {
   StoreDirectory& stores;
   QuoteStore& quotes;
+  PosTransactionStore& transactions;  // for "saved this year" on the receipt
   RandomSource& random;
   const MemberTokenVerifier& tokens;
   const Clock& clock;
@@ -116,7 +118,7 @@ class CheckoutService {
 
  private:
   ReceiptLines Receipt(const Actor& actor, const StoredQuote& quote, const PointsSummary& summary,
-                       const std::string& currency);
+                       const std::string& currency, const std::string& store_zone);
 
   CheckoutPorts ports_;
   MemberService& members_;

@@ -14,6 +14,16 @@
 namespace loyalty {
 namespace {
 
+// `change` followed by `earn` points credited for the purchase `why` (nothing when 0).
+Result<LedgerChange> ThenEarn(LedgerChange change, const LedgerContext& ctx, int64_t earn,
+                              const PointsReason& why) {
+  if (earn <= 0) return change;
+  auto credit = Credit(change.state, ctx, earn, EntryKind::kEarn, kPurchaseSource, why.ref_type,
+                       why.ref_id, why.reason);
+  if (!credit) return credit;
+  return Combine(std::move(change), *credit);
+}
+
 constexpr int kSweepBatch = 200;
 constexpr size_t kExpiringDates = 3;
 
@@ -223,13 +233,29 @@ Result<LedgerDecision> PointsService::SaleDecision(const Actor& actor,
           if (!debit) return debit;
           change = std::move(*debit);
         }
-        if (earn > 0) {
-          auto credit = Credit(change.state, ctx, earn, EntryKind::kEarn, kPurchaseSource,
-                               why.ref_type, why.ref_id, why.reason);
-          if (!credit) return credit;
-          change = Combine(std::move(change), *credit);
+        return ThenEarn(std::move(change), ctx, earn, why);
+      });
+}
+
+Result<LedgerDecision> PointsService::OfflineSaleDecision(const Actor& actor,
+                                                          const std::string& member_id,
+                                                          int64_t redeem, int64_t coverable,
+                                                          int64_t earn, const PointsReason& why) {
+  auto program = Program();
+  if (!program) return Fail(program.error());
+  if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
+  return Deciding(
+      *program, actor, why.store_id,
+      [redeem, coverable, earn, why](const AccountState& state,
+                                     const LedgerContext& ctx) -> Result<LedgerChange> {
+        LedgerChange change{state, {}, {}};
+        if (redeem > 0) {
+          auto granted = DebitGranted(state, ctx, redeem, coverable, why.ref_type, why.ref_id,
+                                      "points used at an offline till: " + why.reason);
+          if (!granted) return Fail(granted.error());
+          change = std::move(granted->change);
         }
-        return change;
+        return ThenEarn(std::move(change), ctx, earn, why);
       });
 }
 

@@ -106,6 +106,11 @@ class PointsService {
   // for the return window), both under the sale's txn_id.
   Result<LedgerDecision> SaleDecision(const Actor& actor, const std::string& member_id,
                                       int64_t redeem, int64_t earn, const PointsReason& why);
+  // SaleDecision for a sale recorded offline: the redemption was granted already, so it never
+  // fails for lack of points (DebitGranted with `coverable`, the member's offline allowance).
+  Result<LedgerDecision> OfflineSaleDecision(const Actor& actor, const std::string& member_id,
+                                             int64_t redeem, int64_t coverable, int64_t earn,
+                                             const PointsReason& why);
   // A return's points: up to `claw_back` of what sale `sale_txn_id` earned is taken back (per the
   // refund policy), and `restore` redeemed points are credited back, under the return's id.
   Result<LedgerDecision> ReturnDecision(const Actor& actor, const std::string& sale_txn_id, int64_t claw_back,

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "loyalty/common/business_date.h"
+#include "loyalty/common/money.h"
+
 namespace loyalty {
 namespace {
 
@@ -151,9 +154,15 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
     tendered += t.amount_minor;
   }
 
+  if (request.offline && request.quote_id) {
+    return InvalidField("quote_id", "invalid_offline_sale",
+                        "a sale recorded offline has no quote; send its lines");
+  }
   QuoteRequest q{request.quote_id, till->store_id,        till->terminal_id,
                  request.member_id, request.lines,         request.coupon_codes,
                  request.redeem_points};
+  // Offline, the points were granted already: they are priced and debited below, not checked.
+  if (request.offline) q.redeem_points = 0;
   std::optional<int64_t> quoted_due;
   if (request.quote_id) {
     auto stored = checkout_.OwnQuote(till->store_id, till->terminal_id, *request.quote_id);
@@ -189,7 +198,7 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
             {}};
     return replay_or(WithDue(std::move(e), quote.due_minor));
   }
-  if (!request.tenders.empty() && tendered < quote.due_minor) {
+  if (!request.offline && !request.tenders.empty() && tendered < quote.due_minor) {
     Error e{Code::kFailedPrecondition, "tenders_short",
             "the tenders cover " + ReceiptAmount(tendered, priced->currency) + " of " +
                 ReceiptAmount(quote.due_minor, priced->currency) + " due",
@@ -228,6 +237,29 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
   }
   t.receipt_zh = priced->receipt.zh;
   t.receipt_en = priced->receipt.en;
+  int64_t offline_allowance = 0;
+  if (request.offline) {
+    t.offline = true;
+    for (const RejectedCoupon& r : priced->coupons.rejected) t.rejected_codes.push_back(r.code);
+    if (request.redeem_points > 0) {
+      if (!t.member_id) {
+        return InvalidField("redeem_points", "invalid_redeem_points",
+                            "points can only be redeemed for an identified member");
+      }
+      auto program = points_.Program();
+      if (!program) return Fail(program.error());
+      const RedemptionRules& rules = program->redemption;
+      t.points_redeemed = request.redeem_points;
+      t.points_value_minor = std::min(
+          MulDiv(t.points_redeemed, rules.value_minor, rules.points, Rounding::kFloor).value_or(0),
+          quote.due_minor);
+      t.due_minor = quote.due_minor - t.points_value_minor;
+      auto allowance = OfflineAllowance(*t.member_id, t.occurred_at, priced->store_zone,
+                                        program->offline.max_redeem_points_per_day);
+      if (!allowance) return Fail(allowance.error());
+      offline_allowance = *allowance;
+    }
+  }
 
   SaleCommit sale{t, std::nullopt, std::nullopt, std::nullopt};
   if (!priced->coupons.applied.empty()) {
@@ -244,7 +276,10 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
                            t.store_id};
     if (t.points_redeemed > 0 || t.points_earned > 0) {
       auto points =
-          points_.SaleDecision(actor, *t.member_id, t.points_redeemed, t.points_earned, why);
+          t.offline ? points_.OfflineSaleDecision(actor, *t.member_id, t.points_redeemed,
+                                                  offline_allowance, t.points_earned, why)
+                    : points_.SaleDecision(actor, *t.member_id, t.points_redeemed,
+                                           t.points_earned, why);
       if (!points) return Fail(points.error());
       sale.points = std::move(*points);
     }
@@ -391,16 +426,48 @@ Result<CommitOutcome> SaleService::Undo(const Actor& actor, const TillTxn& till,
   return Finished(transactions_.CommitReturn(ret, decide), till);
 }
 
-Result<std::vector<PosException>> SaleService::Exceptions(const Actor& actor,
-                                                          const PosExceptionsQuery& q) {
-  if (auto ok = Require(actor.principal, Permission::kReportsRead); !ok) return Fail(ok.error());
+Status SaleService::RequireReports(const Actor& actor, const PosReportQuery& q) const {
+  // Who reads the audit trail follows up on tills: admins, auditors, and store managers for
+  // their own stores.
+  if (auto ok = Require(actor.principal, Permission::kAuditRead); !ok) return ok;
   if (!q.store_id.empty() && !actor.principal.SeesStore(q.store_id)) {
     return Fail(Code::kPermissionDenied, "store_forbidden",
                 "you may not see the reports of store " + q.store_id);
   }
-  if (q.from >= q.to) {
-    return InvalidField("from", "invalid_period", "from must be before to");
-  }
+  if (q.from >= q.to) return InvalidField("from", "invalid_period", "from must be before to");
+  return {};
+}
+
+Result<int64_t> SaleService::OfflineAllowance(const std::string& member_id, Instant at,
+                                              const std::string& store_zone, int64_t per_day) {
+  const auto day = BusinessDate(at, store_zone);
+  const Instant from = StartOfLocalDay(day, store_zone);
+  const Instant to = StartOfLocalDay(date::sys_days(day) + date::days(1), store_zone);
+  auto used = transactions_.OfflineRedeemed(member_id, from, to);
+  if (!used) return Fail(used.error());
+  return std::max<int64_t>(per_day - *used, 0);
+}
+
+Result<std::optional<PosTransaction>> SaleService::FindByTill(const std::string& store_id,
+                                                              const std::string& terminal_id,
+                                                              const std::string& pos_txn_id) {
+  return transactions_.FindByTill(store_id, terminal_id, pos_txn_id);
+}
+
+Result<std::vector<PosTransaction>> SaleService::OfflineReconciliation(
+    const Actor& actor, const PosReportQuery& q) {
+  if (auto ok = RequireReports(actor, q); !ok) return Fail(ok.error());
+  auto rows =
+      transactions_.OfflineReconciliation(q.store_id, q.from, q.to, std::clamp(q.limit, 1, 1000));
+  if (!rows) return Fail(rows.error());
+  std::erase_if(*rows,
+                [&](const PosTransaction& t) { return !actor.principal.SeesStore(t.store_id); });
+  return rows;
+}
+
+Result<std::vector<PosException>> SaleService::Exceptions(const Actor& actor,
+                                                          const PosReportQuery& q) {
+  if (auto ok = RequireReports(actor, q); !ok) return Fail(ok.error());
   auto rows = transactions_.Exceptions(q.store_id, q.from, q.to, std::clamp(q.limit, 1, 1000));
   if (!rows) return Fail(rows.error());
   std::erase_if(*rows, [&](const PosException& e) { return !actor.principal.SeesStore(e.store_id); });

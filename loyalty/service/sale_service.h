@@ -46,6 +46,11 @@ struct CommitRequest {
   int64_t redeem_points = 0;
   std::vector<Tender> tenders;
   std::optional<JoinRequest> join;
+  // Recorded while the till was offline (the journal): the shopper already left with the
+  // discounts. Coupons that are not valid now are listed, not refused; redeemed points beyond
+  // the member's offline allowance for the day or balance become debt or a write-off
+  // (program.offline, program.refund); no quote, no tender check.
+  bool offline = false;
 };
 
 struct ReturnRequest {
@@ -56,7 +61,7 @@ struct ReturnRequest {
   std::vector<TillLine> unlinked_lines;
 };
 
-struct PosExceptionsQuery {
+struct PosReportQuery {
   std::string store_id;  // empty: every store the actor sees
   Instant from{}, to{};
   int limit = 200;
@@ -100,10 +105,23 @@ class SaleService {
   Result<CommitOutcome> Void(const Actor& actor, const TillTxn& till,
                              const std::string& sale_txn_id);
 
+  // Offline sales that left debt, a write-off or rejected coupons (reconciliation).
+  Result<std::vector<PosTransaction>> OfflineReconciliation(const Actor& actor,
+                                                            const PosReportQuery& q);
+  // The sale a till id names (the journal's returns and voids refer to sales this way).
+  Result<std::optional<PosTransaction>> FindByTill(const std::string& store_id,
+                                                   const std::string& terminal_id,
+                                                   const std::string& pos_txn_id);
+
   // Returns without receipt and refund-then-rebuy within a day, per store and cashier.
-  Result<std::vector<PosException>> Exceptions(const Actor& actor, const PosExceptionsQuery& q);
+  Result<std::vector<PosException>> Exceptions(const Actor& actor, const PosReportQuery& q);
 
  private:
+  // Checks who may read the POS reports for `q.store_id` and the period.
+  Status RequireReports(const Actor& actor, const PosReportQuery& q) const;
+  // The offline allowance of points the member has left on the business day of `at`.
+  Result<int64_t> OfflineAllowance(const std::string& member_id, Instant at,
+                                   const std::string& store_zone, int64_t per_day);
   // Checks the till's id and time; fills the defaults.
   Result<TillTxn> CheckTill(const Actor& actor, TillTxn till) const;
   // The stored transaction of this till id, if any (422 when the body differs).

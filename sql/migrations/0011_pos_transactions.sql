@@ -27,6 +27,10 @@ CREATE TABLE pos_transactions (
   points_clawed_back  BIGINT       NOT NULL DEFAULT 0,
   points_restored     BIGINT       NOT NULL DEFAULT 0,
   balance_after       BIGINT       NOT NULL DEFAULT 0,
+  offline             BOOLEAN      NOT NULL DEFAULT FALSE,
+  offline_debt        BIGINT       NOT NULL DEFAULT 0,
+  offline_uncovered   BIGINT       NOT NULL DEFAULT 0,
+  rejected_codes      TEXT         NOT NULL,
   coupon_codes        TEXT         NOT NULL,
   receipt_zh          TEXT         NOT NULL,
   receipt_en          TEXT         NOT NULL,
@@ -34,7 +38,8 @@ CREATE TABLE pos_transactions (
   UNIQUE KEY ux_pos_transactions_till (store_id, terminal_id, pos_txn_id),
   KEY ix_pos_transactions_original (original_txn_id),
   KEY ix_pos_transactions_member (member_id, occurred_at),
-  KEY ix_pos_transactions_store_time (store_id, occurred_at)
+  KEY ix_pos_transactions_store_time (store_id, occurred_at),
+  KEY ix_pos_transactions_offline (offline, occurred_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- Basket lines: for a sale, as sold (with how many were returned since); for a return or void,
@@ -53,4 +58,20 @@ CREATE TABLE pos_transaction_lines (
   returned_qty      BIGINT       NOT NULL DEFAULT 0,
   PRIMARY KEY (txn_id, line_no),
   KEY ix_pos_transaction_lines_sku (sku)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- The offline journal: every entry a till uploaded, by its per-terminal number, with what
+-- applying it did. A re-upload finds its entries here and applies nothing twice.
+CREATE TABLE pos_journal_entries (
+  store_id       VARCHAR(32)  NOT NULL,
+  terminal_id    VARCHAR(32)  NOT NULL,
+  seq            BIGINT       NOT NULL,
+  type           ENUM('sale','return','void') NOT NULL,
+  recorded_at    DATETIME(6)  NOT NULL,
+  status         ENUM('applied','failed') NOT NULL,
+  txn_id         CHAR(24)     NULL,
+  error_code     VARCHAR(64)  NOT NULL DEFAULT '',
+  error_message  VARCHAR(500) NOT NULL DEFAULT '',
+  uploaded_at    DATETIME(6)  NOT NULL,
+  PRIMARY KEY (store_id, terminal_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -22,6 +22,14 @@ int64_t Minor(const json& money) {
              : -1;
 }
 
+bool HasLine(const json& lines, const std::string& text) {
+  if (!lines.is_array()) return false;
+  for (const json& l : lines) {
+    if (l.is_string() && l.get<std::string>().find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 class PosTransactionsE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -173,6 +181,8 @@ TEST_F(PosTransactionsE2e, SaleReturnedInTwoPartsLeavesEverythingAsItWas) {
   const json quote = quoted.Json();
   const int64_t due = Minor(quote["totals"]["due"]);
   ASSERT_EQ(due, 12000 - 1000 - 500) << quoted.body;  // 满100减10, 500 points = ¥5
+  EXPECT_TRUE(HasLine(quote["receipt"]["en"], "Saved this year: ¥10.00")) << quoted.body;
+  EXPECT_TRUE(HasLine(quote["receipt"]["zh"], "今年已为您节省 ¥10.00")) << quoted.body;
 
   const HttpResult committed =
       Signed("/v1/pos/transactions", {{"store_id", "S1"},
@@ -232,6 +242,13 @@ TEST_F(PosTransactionsE2e, SaleReturnedInTwoPartsLeavesEverythingAsItWas) {
   const HttpResult third = Return(sale_id, {{{"line_no", 2}, {"qty", 1}}});
   EXPECT_TRUE(IsProblem(third, 400, "invalid_return")) << third.body;
   EXPECT_EQ(Available(member), 1000);
+
+  // Nothing was kept, so nothing was saved this year.
+  json again = Basket();
+  again["member_id"] = member;
+  const HttpResult requoted = Signed("/v1/pos/quotes", again);
+  ASSERT_EQ(requoted.status, 201) << requoted.body;
+  EXPECT_FALSE(HasLine(requoted.Json()["receipt"]["en"], "Saved this year")) << requoted.body;
 
   // The ledger tells the same story: redeem, earn, then per return a reversal and a give-back.
   const json ledger = http().Get("/v1/members/" + member + "/ledger?limit=50", Token("auditor")).Json();
@@ -400,7 +417,12 @@ TEST_F(PosTransactionsE2e, ReturnsWithoutReceiptAndRefundThenRebuyAreListedPerCa
   }
   EXPECT_TRUE(blind_listed) << report.body;
   EXPECT_TRUE(rebuy_listed) << report.body;
-  // A cashier may not read it; a bad period is a 400.
+  // A store manager sees only their own store (manager1 runs S1); a cashier may not read it;
+  // a bad period is a 400.
+  EXPECT_EQ(http().Get("/v1/reports/pos-exceptions?store_id=S2", Token("manager1")).status, 403);
+  const HttpResult own = http().Get("/v1/reports/pos-exceptions", Token("manager1"));
+  ASSERT_EQ(own.status, 200) << own.body;
+  for (const json& e : Items(own)) EXPECT_EQ(e["store_id"], "S1") << own.body;
   EXPECT_EQ(http().Get("/v1/reports/pos-exceptions", Token("cashier1")).status, 403);
   EXPECT_TRUE(IsProblem(http().Get("/v1/reports/pos-exceptions?from=yesterday", Token("admin")),
                         400, "invalid_period"));

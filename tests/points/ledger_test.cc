@@ -840,6 +840,195 @@ TEST(LedgerRules, InactivityExpiresAllActiveLotsWithItsReason) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Combine: two operations decided one after the other (the second on the first's state), written
+// as one change, the way PointsService's sale and return decisions use it.
+
+// What the auditor would sum after `change` is written on top of `book`: the book's entries and
+// the change's, the book's open lots upserted by the change's lots (closed lots hold nothing).
+LedgerTotals TotalsAfter(const Book& book, const LedgerChange& change) {
+  LedgerTotals t;
+  std::vector<Entry> entries = book.entries();
+  entries.insert(entries.end(), change.entries.begin(), change.entries.end());
+  for (const Entry& e : entries) {
+    t.entries_available += e.available_delta;
+    t.entries_pending += e.pending_delta;
+  }
+  std::map<std::string, Lot> lots;
+  for (const Lot& l : book.State().lots) lots[l.lot_id] = l;
+  for (const Lot& l : change.changed_lots) lots[l.lot_id] = l;
+  for (const auto& [id, l] : lots) {
+    if (l.state == LotState::kActive) t.active_remaining += l.remaining;
+    if (l.state == LotState::kPending) t.pending_remaining += l.remaining;
+  }
+  return t;
+}
+
+// Writes a change decided outside the book, as the repository would (the book checks it).
+Result<LedgerChange> Write(Book& book, const LedgerChange& change) {
+  return book.Run(
+      [&](const AccountState&, const LedgerContext&) -> Result<LedgerChange> { return change; });
+}
+
+std::vector<std::string> LotIds(const std::vector<Lot>& lots) {
+  std::vector<std::string> out;
+  for (const Lot& l : lots) out.push_back(l.lot_id);
+  return out;
+}
+
+std::vector<std::string> EntryIds(const std::vector<Entry>& entries) {
+  std::vector<std::string> out;
+  for (const Entry& e : entries) out.push_back(e.entry_id);
+  return out;
+}
+
+std::vector<std::string> LotSummary(const std::vector<Lot>& lots) {
+  std::vector<std::string> out;
+  for (const Lot& l : lots) {
+    out.push_back(l.lot_id + ":" + LotStateName(l.state) + ":" + std::to_string(l.remaining));
+  }
+  return out;
+}
+
+void ExpectSameAccount(const Account& got, const Account& want) {
+  EXPECT_EQ(got.member_id, want.member_id);
+  EXPECT_EQ(got.available, want.available);
+  EXPECT_EQ(got.pending, want.pending);
+  EXPECT_EQ(got.debt, want.debt);
+  EXPECT_EQ(got.lifetime_earned, want.lifetime_earned);
+  EXPECT_EQ(got.last_activity_at, want.last_activity_at);
+  EXPECT_EQ(got.version, want.version);
+}
+
+TEST(CombineTest, DebitThenCreditIsTheSecondsStateWithBothChangesInOrder) {
+  Book book(BaseProgram());
+  const std::string old_lot = NewLot(book.Grant(500, "g"));
+  const AccountState state = book.State();
+  const LedgerContext ctx = book.Ctx();
+  // A sale that uses 200 points and earns 50.
+  auto debit = Debit(state, ctx, 200, EntryKind::kRedeem, "transaction", "t9", "redeem");
+  ASSERT_TRUE(debit);
+  auto credit = Credit(debit->state, ctx, 50, EntryKind::kEarn, kPurchaseSource, "transaction",
+                       "t9", "purchase t9");
+  ASSERT_TRUE(credit);
+  const LedgerChange combined = Combine(*debit, *credit);
+
+  ExpectSameAccount(combined.state.account, credit->state.account);
+  EXPECT_EQ(LotSummary(combined.state.lots), LotSummary(credit->state.lots));
+  const std::string new_lot = credit->changed_lots.at(0).lot_id;
+  EXPECT_THAT(LotIds(combined.changed_lots), ElementsAre(old_lot, new_lot));
+  EXPECT_EQ(combined.changed_lots[0].remaining, 300);
+  EXPECT_EQ(combined.changed_lots[1].remaining, 50);
+  std::vector<std::string> entries = EntryIds(debit->entries);
+  for (const auto& id : EntryIds(credit->entries)) entries.push_back(id);
+  EXPECT_EQ(EntryIds(combined.entries), entries);
+  ASSERT_EQ(combined.entries.size(), 2u);
+  EXPECT_EQ(combined.entries[0].kind, EntryKind::kRedeem);
+  EXPECT_EQ(combined.entries[1].kind, EntryKind::kEarn);
+
+  EXPECT_THAT(
+      CheckInvariants(combined.state.account, TotalsAfter(book, combined), book.program.refund),
+      IsEmpty());
+  ASSERT_TRUE(Write(book, combined));
+  EXPECT_EQ(book.account().available, 350);
+  EXPECT_EQ(book.lot(old_lot).remaining, 300);
+  EXPECT_THAT(book.Problems(), IsEmpty());
+}
+
+TEST(CombineTest, ALotChangedByBothAppearsOnceWithItsLatestRemaining) {
+  Book book(BaseProgram());
+  const std::string t1 = NewLot(book.Earn(800, "t1"));
+  book.clock.Advance(1h);
+  const std::string t2 = NewLot(book.Earn(300, "t2"));
+  const AccountState state = book.State();
+  const LedgerContext ctx = book.Ctx();
+  // 900 redeemed: all of t1 (older, same expiry day) and 100 of t2; then t2 is returned.
+  auto debit = Debit(state, ctx, 900, EntryKind::kRedeem, "transaction", "t9", "redeem");
+  ASSERT_TRUE(debit);
+  ASSERT_THAT(LotSummary(debit->changed_lots), ElementsAre(t1 + ":active:0", t2 + ":active:200"));
+  auto back = ClawBack(debit->state, ctx, "t2", 150, "return", "ret-t2", "returned t2");
+  ASSERT_TRUE(back);
+  ASSERT_THAT(LotSummary(back->changed_lots), ElementsAre(t2 + ":active:50"));
+  const LedgerChange combined = Combine(*debit, *back);
+
+  EXPECT_THAT(LotSummary(combined.changed_lots), ElementsAre(t1 + ":active:0", t2 + ":active:50"))
+      << "each lot once, in the order first seen, with its latest remaining";
+  EXPECT_EQ(combined.entries.size(), debit->entries.size() + back->entries.size());
+  ExpectSameAccount(combined.state.account, back->state.account);
+  EXPECT_THAT(
+      CheckInvariants(combined.state.account, TotalsAfter(book, combined), book.program.refund),
+      IsEmpty());
+  ASSERT_TRUE(Write(book, combined));
+  EXPECT_EQ(book.account().available, 50);
+  EXPECT_EQ(book.lot(t2).remaining, 50);
+}
+
+TEST(CombineTest, ClawBackOfAPendingPurchaseThenARestoreCreditKeepsTheInvariant) {
+  // What a return does: take back part of the sale's pending points, give back redeemed ones.
+  ProgramConfig p = BaseProgram();
+  p.pending_days = 30;
+  Book book(p);
+  ASSERT_TRUE(book.Grant(400, "g"));
+  ASSERT_TRUE(book.Redeem(250));
+  const std::string sale_lot = NewLot(book.Earn(800, "t1"));
+  ASSERT_EQ(book.account().available, 150);
+  ASSERT_EQ(book.account().pending, 800);
+
+  const AccountState state = book.State();
+  const LedgerContext ctx = book.Ctx();
+  auto taken = ClawBack(state, ctx, "t1", 300, "return", "ret-1", "returned: t1");
+  ASSERT_TRUE(taken);
+  auto restored = Credit(taken->state, ctx, 120, EntryKind::kReverse, "refund", "return", "ret-1",
+                         "points given back: t1");
+  ASSERT_TRUE(restored);
+  const LedgerChange combined = Combine(*taken, *restored);
+
+  EXPECT_EQ(combined.state.account.pending, 500);
+  EXPECT_EQ(combined.state.account.available, 270);
+  ASSERT_EQ(combined.changed_lots.size(), 2u);
+  EXPECT_EQ(combined.changed_lots[0].lot_id, sale_lot);
+  EXPECT_EQ(combined.changed_lots[0].state, LotState::kPending);
+  EXPECT_EQ(combined.changed_lots[0].remaining, 500);
+  EXPECT_EQ(combined.changed_lots[1].state, LotState::kActive);
+  EXPECT_EQ(combined.changed_lots[1].remaining, 120);
+  ASSERT_EQ(combined.entries.size(), 2u);
+  EXPECT_EQ(combined.entries[0].pending_delta, -300);
+  EXPECT_EQ(combined.entries[1].available_delta, 120);
+
+  const auto problems =
+      CheckInvariants(combined.state.account, TotalsAfter(book, combined), p.refund);
+  EXPECT_THAT(problems, IsEmpty()) << Join(problems);
+
+  // The check is not vacuous: writing the second change's lots alone (the clawed-back lot left
+  // at 800) with both entries breaks it.
+  LedgerChange lots_lost = combined;
+  lots_lost.changed_lots = restored->changed_lots;
+  EXPECT_THAT(CheckInvariants(lots_lost.state.account, TotalsAfter(book, lots_lost), p.refund),
+              ::testing::Not(IsEmpty()));
+
+  ASSERT_TRUE(Write(book, combined));
+  EXPECT_EQ(book.lot(sale_lot).remaining, 500);
+  book.clock.Advance(31 * kDay);
+  ASSERT_TRUE(book.Activate());
+  EXPECT_EQ(book.account().available, 770);
+  EXPECT_EQ(book.account().pending, 0);
+  EXPECT_THAT(book.Problems(), IsEmpty());
+}
+
+TEST(CombineTest, AnEmptyFirstChangeGivesTheSecond) {
+  Book book(BaseProgram());
+  ASSERT_TRUE(book.Grant(100, "g"));
+  const AccountState state = book.State();
+  const LedgerContext ctx = book.Ctx();
+  const LedgerChange nothing{state, {}, {}};
+  auto debit = Debit(state, ctx, 40, EntryKind::kRedeem, "transaction", "t9", "redeem");
+  ASSERT_TRUE(debit);
+  const LedgerChange combined = Combine(nothing, *debit);
+  ExpectSameAccount(combined.state.account, debit->state.account);
+  EXPECT_EQ(LotSummary(combined.changed_lots), LotSummary(debit->changed_lots));
+  EXPECT_EQ(EntryIds(combined.entries), EntryIds(debit->entries));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Program configuration that contradicts itself: invalid_program naming the field.
 
 struct ProgramCase {

@@ -437,5 +437,139 @@ TEST(AssignTierTest, SetsTheLevelWithAManualReasonAndAReview) {
   EXPECT_FALSE(status.review_at.has_value());
 }
 
+// ---------------------------------------------------------------------------------------------
+// After a return: a level reached by qualifying in this window falls back to what the value
+// still earns, never below where that upgrade started; other levels wait for their review.
+
+// Inside the rolling window that is current at kNow (2025-11-25 .. 2026-11-25 local).
+const Instant kUpgradedAt = Sh(2026_y / June / 1, 12h);
+const Instant kGoldReview = Sh(2027_y / June / 2);
+const Instant kWindowStart = Sh(2025_y / November / 25);  // of the rolling window at kNow
+const TierStatus kGoldSinceUpgrade{"gold", kUpgradedAt, kGoldReview};
+const TierStatus kDiamondSinceUpgrade{"diamond", kUpgradedAt, kGoldReview};
+
+TierChange Qualified(std::string from, std::string to, Instant at = kUpgradedAt) {
+  return TierChange{std::move(from), std::move(to), at, "qualified"};
+}
+
+struct AfterReturnCase {
+  std::string name;
+  TierStatus status;
+  std::optional<TierChange> last_change;
+  int64_t value;                  // what the window's activity is worth after the return
+  std::optional<std::string> to;  // nullopt: no change
+};
+std::ostream& operator<<(std::ostream& os, const AfterReturnCase& c) { return os << c.name; }
+
+class AfterReturnTest : public ::testing::TestWithParam<AfterReturnCase> {};
+
+TEST_P(AfterReturnTest, FallsBackOnlyFromAnUpgradeInThisWindow) {
+  const AfterReturnCase& c = GetParam();
+  const TierRules rules = Rules();
+  const Instant window_start = QualificationWindow(rules, kNow, kEnrolled, kShanghai).start;
+  ASSERT_EQ(Show(window_start), Show(kWindowStart));
+  TierStatus status = c.status;
+  const auto change =
+      AfterReturn(rules, status, c.value, c.last_change, window_start, kNow, kShanghai);
+  if (!c.to) {
+    EXPECT_FALSE(change.has_value()) << "moved to " << change->to;
+    EXPECT_EQ(status.tier, c.status.tier);
+    EXPECT_EQ(status.since, c.status.since);
+    EXPECT_EQ(status.review_at, c.status.review_at);
+    return;
+  }
+  ASSERT_TRUE(change.has_value()) << "kept " << status.tier;
+  EXPECT_EQ(change->from, c.status.tier);
+  EXPECT_EQ(change->to, *c.to);
+  EXPECT_EQ(change->at, kNow);
+  EXPECT_EQ(change->reason, "return");  // what tier.cc writes; TierChange's comment lists the rest
+  EXPECT_EQ(status.tier, *c.to);
+  EXPECT_EQ(status.since, kNow);
+  if (*c.to == "base") {
+    EXPECT_FALSE(status.review_at.has_value()) << Show(*status.review_at);
+  } else {
+    ASSERT_TRUE(status.review_at.has_value());
+    EXPECT_EQ(Show(*status.review_at), Show(NextReview(rules, kNow, kShanghai)));
+  }
+}
+
+AfterReturnCase FallsTo(std::string to, std::string name, TierStatus status,
+                        std::optional<TierChange> last_change, int64_t value) {
+  return {std::move(name), std::move(status), std::move(last_change), value, std::move(to)};
+}
+AfterReturnCase Stays(std::string name, TierStatus status, std::optional<TierChange> last_change,
+                      int64_t value) {
+  return {std::move(name), std::move(status), std::move(last_change), value, std::nullopt};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, AfterReturnTest,
+    ::testing::Values(
+        FallsTo("base", "base_to_gold_nothing_left", kGoldSinceUpgrade, Qualified("base", "gold"),
+                0),
+        FallsTo("silver", "base_to_gold_silver_value", kGoldSinceUpgrade, Qualified("base", "gold"),
+                250000),
+        FallsTo("silver", "base_to_gold_just_below_gold", kGoldSinceUpgrade,
+                Qualified("base", "gold"), 799999),
+        FallsTo("base", "base_to_silver_nothing_left", {"silver", kUpgradedAt, kGoldReview},
+                Qualified("base", "silver"), 0),
+        FallsTo("silver", "silver_to_gold_never_below_silver", kGoldSinceUpgrade,
+                Qualified("silver", "gold"), 0),
+        FallsTo("gold", "silver_to_diamond_gold_value", kDiamondSinceUpgrade,
+                Qualified("silver", "diamond"), 900000),
+        FallsTo("silver", "silver_to_diamond_little_left_stops_at_silver", kDiamondSinceUpgrade,
+                Qualified("silver", "diamond"), 100000),
+        FallsTo("base", "upgraded_at_the_window_start", {"gold", kWindowStart, kGoldReview},
+                Qualified("base", "gold", kWindowStart), 0),
+        Stays("still_qualifies_exactly", kGoldSinceUpgrade, Qualified("base", "gold"), 800000),
+        Stays("still_qualifies_for_more_never_upgrades", kGoldSinceUpgrade,
+              Qualified("base", "gold"), 5000000),
+        Stays("last_change_was_a_review", {"silver", kUpgradedAt, kGoldReview},
+              TierChange{"gold", "silver", kUpgradedAt, "review"}, 0),
+        Stays("last_change_was_manual", kGoldSinceUpgrade,
+              TierChange{"base", "gold", kUpgradedAt, "manual: store opening VIP"}, 0),
+        Stays("upgraded_in_an_earlier_window", {"gold", kWindowStart - 1us, kGoldReview},
+              Qualified("base", "gold", kWindowStart - 1us), 0),
+        Stays("no_history", kGoldSinceUpgrade, std::nullopt, 0),
+        Stays("last_change_is_not_to_the_current_level", kDiamondSinceUpgrade,
+              Qualified("base", "gold"), 0),
+        Stays("base_stays_base", {"base", kUpgradedAt, std::nullopt}, Qualified("base", "base"),
+              0)),
+    [](const ::testing::TestParamInfo<AfterReturnCase>& info) { return info.param.name; });
+
+TEST(AfterReturnTest, CalendarWindowReviewFollowsNextReview) {
+  const TierRules rules = Rules(TierWindow::kCalendarYear);
+  const Instant window_start = QualificationWindow(rules, kNow, kEnrolled, kShanghai).start;
+  ASSERT_EQ(Show(window_start), Show(Sh(2026_y / January / 1)));
+  TierStatus status{"gold", kUpgradedAt, Sh(2028_y / January / 1)};
+  const auto change =
+      AfterReturn(rules, status, 300000, Qualified("base", "gold"), window_start, kNow, kShanghai);
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(change->to, "silver");
+  ASSERT_TRUE(status.review_at.has_value());
+  EXPECT_EQ(Show(*status.review_at), Show(Sh(2028_y / January / 1)));
+}
+
+TEST(AfterReturnTest, UpgradeThenReturnThenUpgradeAgain) {
+  // The whole round trip: qualify, return the purchase, buy again.
+  const TierRules rules = Rules();
+  const Instant window_start = QualificationWindow(rules, kNow, kEnrolled, kShanghai).start;
+  TierStatus status = Base();
+  const auto up = Upgrade(rules, status, 850000, kUpgradedAt, kShanghai);
+  ASSERT_TRUE(up.has_value());
+  ASSERT_EQ(status.tier, "gold");
+  const auto down = AfterReturn(rules, status, 50000, up, window_start, kNow, kShanghai);
+  ASSERT_TRUE(down.has_value());
+  EXPECT_EQ(down->from, "gold");
+  EXPECT_EQ(down->to, "base");
+  EXPECT_EQ(status.tier, "base");
+  EXPECT_FALSE(status.review_at.has_value());
+  // A second return finds the "return" change newest: nothing more to undo.
+  EXPECT_FALSE(AfterReturn(rules, status, 0, down, window_start, kNow + 1h, kShanghai));
+  const auto again = Upgrade(rules, status, 820000, kNow + 2h, kShanghai);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->to, "gold");
+}
+
 }  // namespace
 }  // namespace loyalty

@@ -87,6 +87,19 @@ class PosTransactionStore {
   // A return the till made without a sale to point to: stored flagged, changes nothing else.
   virtual Result<CommitOutcome> RecordUnlinkedReturn(const PosTransaction& ret) = 0;
 
+  // Points the member redeemed in offline sales that occurred in [from, to) (the daily cap).
+  virtual Result<int64_t> OfflineRedeemed(const std::string& member_id, Instant from,
+                                          Instant to) = 0;
+  // Offline sales in [from, to) that left debt, a write-off or rejected coupons, newest first,
+  // at most `limit`; `store_id` empty = every store.
+  virtual Result<std::vector<PosTransaction>> OfflineReconciliation(const std::string& store_id,
+                                                                    Instant from, Instant to,
+                                                                    int limit) = 0;
+
+  // What coupons took off the member's sales since `since` (not voided, less the discount share
+  // of what came back): "saved this year" on the receipt.
+  virtual Result<int64_t> SavedSince(const std::string& member_id, Instant since) = 0;
+
   // Returns without receipt, and returns whose SKU the same store sold again within a day, in
   // [from, to), at most `limit`, newest first; `store_id` empty = every store.
   virtual Result<std::vector<PosException>> Exceptions(const std::string& store_id, Instant from,
