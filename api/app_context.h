@@ -19,6 +19,7 @@
 #include "loyalty/service/staff_service.h"
 #include "loyalty/service/tier_service.h"
 #include "pos-adapter/journal_apply.h"
+#include "pos-adapter/poslog_import.h"
 
 namespace loyalty::api {
 
@@ -37,6 +38,7 @@ struct AppContext {
   CheckoutService& checkout;
   SaleService& sales;
   pos::JournalService& journal;
+  pos::PoslogImporter& poslog;
   TerminalAuthenticator& terminals;
   IdempotencyStore& idempotency;
   const Clock& clock;

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   }
   if (command == "migrate") return MigrateCommand(**runtime);
   if (command == "audit") return AuditCommand(**runtime);
+  if (command == "import-poslog") {
+    return ImportPoslogCommand(**runtime, Args(args.begin() + 1, args.end()));
+  }
   if (command == "activate") return SweepCommand(**runtime, true, false);
   if (command == "expire") return SweepCommand(**runtime, false, true);
   return AdminCommand(**runtime, Args(args.begin() + 1, args.end()));

@@ -31,6 +31,7 @@
 #include "loyalty/service/checkout_service.h"
 #include "loyalty/service/sale_service.h"
 #include "pos-adapter/journal_apply.h"
+#include "pos-adapter/poslog_import.h"
 #include "loyalty/service/coupon_service.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
@@ -79,6 +80,7 @@ struct Runtime {
   std::unique_ptr<SaleService> sales;
   std::unique_ptr<MysqlJournalStore> journal_store;
   std::unique_ptr<pos::JournalService> journal;
+  std::unique_ptr<pos::PoslogImporter> poslog;
   std::unique_ptr<TerminalAuthenticator> terminal_auth;
 };
 

@@ -169,6 +169,7 @@ std::string Usage(const std::string& command) {
            "  migrate   apply new sql/migrations to LOYALTY_MYSQL_URL (embedded in the binary)\n"
            "  admin     create-staff, add-store, add-terminal, rotate-terminal-key, seed-demo\n"
            "  audit     check every points account against its entries and lots\n"
+           "  import-poslog FILE...  import ARTS POSLog files (sales, returns, voids)\n"
            "  activate  make pending points available whose return window is over\n"
            "  expire    expire points whose time has come\n"
            "Every command reads LOYALTY_MYSQL_URL, LOYALTY_REDIS_URL and LOYALTY_MASTER_KEY; "
@@ -188,6 +189,14 @@ std::string Usage(const std::string& command) {
     return "usage: loyalty audit\n"
            "Checks for every member: balance = sum of ledger entries = sum of open lots, and "
            "nothing negative unless the refund policy allows it. Exits 1 naming offenders.\n";
+  }
+  if (command == "import-poslog") {
+    return "usage: loyalty import-poslog FILE...\n"
+           "Imports ARTS POSLog files (v6 under either namespace, NCR ACS 2.x) as sales, returns "
+           "and voids, once each: (store, workstation, business day, sequence number) is the "
+           "transaction's id, so a file imported again changes nothing. Prints one JSON report "
+           "per file (accepted, skipped, rejected with reasons). Exits 1 when a file cannot be "
+           "read or is refused as a whole.\n";
   }
   if (command == "activate" || command == "expire") {
     return "usage: loyalty " + command +

@@ -52,6 +52,7 @@ int ServeCommand(Runtime& rt) {
                  *rt.checkout,
                  *rt.sales,
                  *rt.journal,
+                 *rt.poslog,
                  *rt.terminal_auth,
                  *rt.idempotency,
                  rt.clock,

@@ -19,6 +19,7 @@ void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jo
 void AddPosTransactionRoutes(Router& router, AppContext& app);
 // /v1/pos/journal (terminal signatures), /v1/reports/offline-reconciliation
 void AddPosJournalRoutes(Router& router, AppContext& app);
+void AddPoslogRoutes(Router& router, AppContext& app);  // /v1/pos/poslog (staff)
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -31,6 +32,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddPosRoutes(router, app);
   AddPosTransactionRoutes(router, app);
   AddPosJournalRoutes(router, app);
+  AddPoslogRoutes(router, app);
 }
 
 // A JSON response with the given status.

@@ -198,6 +198,12 @@ Status ApplyMemberEffects(sql::Connection& c, PosTransaction& t,
     if (t.offline && t.kind == PosTxnKind::kSale && t.points_redeemed > 0) {
       std::tie(t.offline_debt, t.offline_uncovered) = GrantedShortfall(*change, t.points_redeemed);
     }
+  } else if (t.member_id) {
+    // No points moved; the receipt still shows the balance.
+    Statement s(c.prepareStatement("SELECT available FROM point_accounts WHERE member_id = ?"));
+    s->setString(1, *t.member_id);
+    Rows rs(s->executeQuery());
+    if (rs->next()) t.balance_after = rs->getInt64(1);
   }
   if (tier) {
     auto applied = MysqlTierRepository::ApplyOn(c, *tier);

@@ -36,6 +36,24 @@ Error Reused(const TillTxn& till, const std::string& txn_id) {
   return e.With("transaction_id", txn_id);
 }
 
+// What the tenders add up to; 400 invalid_tender naming a bad one.
+Result<int64_t> Tendered(const std::vector<Tender>& tenders) {
+  int64_t sum = 0;
+  for (size_t i = 0; i < tenders.size(); ++i) {
+    const Tender& t = tenders[i];
+    const std::string at = "tenders[" + std::to_string(i) + "]";
+    if (t.type.empty() || t.type.size() > 32 || !PlainId(t.type)) {
+      return InvalidField(at + ".type", "invalid_tender", at + ".type must name the tender");
+    }
+    if (t.amount_minor < 0 || t.amount_minor > kCouponMaxMinor) {
+      return InvalidField(at + ".amount_minor", "invalid_tender",
+                          at + ".amount_minor must be 0 or more");
+    }
+    sum += t.amount_minor;
+  }
+  return sum;
+}
+
 Error WithDue(Error e, int64_t due_minor) {
   return e.With("due_minor", std::to_string(due_minor));
 }
@@ -133,26 +151,9 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
   if (!earlier) return Fail(earlier.error());
   if (*earlier) return std::move(**earlier);
   // A failure may be a parallel retry of this transaction having won: then its result stands.
-  auto replay_or = [&](Error e) -> Result<CommitOutcome> {
-    auto again = Earlier(*till);
-    if (!again) return Fail(again.error());
-    if (*again) return std::move(**again);
-    return Fail(std::move(e));
-  };
-
-  int64_t tendered = 0;
-  for (size_t i = 0; i < request.tenders.size(); ++i) {
-    const Tender& t = request.tenders[i];
-    const std::string at = "tenders[" + std::to_string(i) + "]";
-    if (t.type.empty() || t.type.size() > 32 || !PlainId(t.type)) {
-      return InvalidField(at + ".type", "invalid_tender", at + ".type must name the tender");
-    }
-    if (t.amount_minor < 0 || t.amount_minor > kCouponMaxMinor) {
-      return InvalidField(at + ".amount_minor", "invalid_tender",
-                          at + ".amount_minor must be 0 or more");
-    }
-    tendered += t.amount_minor;
-  }
+  auto replay_or = [&](Error e) { return Finished(Fail(std::move(e)), *till); };
+  auto tendered = Tendered(request.tenders);
+  if (!tendered) return Fail(tendered.error());
 
   if (request.offline && request.quote_id) {
     return InvalidField("quote_id", "invalid_offline_sale",
@@ -198,9 +199,9 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
             {}};
     return replay_or(WithDue(std::move(e), quote.due_minor));
   }
-  if (!request.offline && !request.tenders.empty() && tendered < quote.due_minor) {
+  if (!request.offline && !request.tenders.empty() && *tendered < quote.due_minor) {
     Error e{Code::kFailedPrecondition, "tenders_short",
-            "the tenders cover " + ReceiptAmount(tendered, priced->currency) + " of " +
+            "the tenders cover " + ReceiptAmount(*tendered, priced->currency) + " of " +
                 ReceiptAmount(quote.due_minor, priced->currency) + " due",
             {}};
     return replay_or(WithDue(std::move(e), quote.due_minor));

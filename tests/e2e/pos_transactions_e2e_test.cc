@@ -461,6 +461,23 @@ TEST_F(PosTransactionsE2e, BadRequestsAreRefusedAndWriteNothing) {
   EXPECT_TRUE(IsProblem(Return(sale_id, json::array()), 400, "invalid_return"));
 }
 
+TEST_F(PosTransactionsE2e, AReturnThatMovesNoPointsStillShowsTheBalance) {
+  const std::string member = Enrol();
+  GivePoints(member, 100);
+  json body = Basket();
+  body["member_id"] = member;
+  body["pos_txn_id"] = NewTxnId();
+  body["lines"] = {{{"line_no", 1}, {"sku", "BAG"}, {"category", "misc"}, {"qty", 1},
+                    {"unit_price_minor", 50}}};  // ¥0.50 earns no point
+  const HttpResult sold = Signed("/v1/pos/transactions", body);
+  ASSERT_EQ(sold.status, 201) << sold.body;
+  EXPECT_EQ(sold.Json()["points"]["earned"], 0);
+  const HttpResult back = Return(sold.Json()["transaction_id"], {{{"line_no", 1}, {"qty", 1}}});
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(back.Json()["points"]["balance"], 100) << back.body;
+  EXPECT_TRUE(HasLine(back.Json()["receipt"]["en"], "Points balance: 100")) << back.body;
+}
+
 // Last (gtest runs tests in declaration order within a suite): every account still balances.
 TEST_F(PosTransactionsE2e, ZzAuditIsCleanAfterEverything) {
   const CommandResult audit = RunLoyalty(suite_->env, {"audit"});
