@@ -709,5 +709,40 @@ TEST_F(PosQuoteShortHoldE2e, CouponsAndPointsComeBackWhenTheReservationTimePasse
   EXPECT_EQ(Minor(q["totals"]["due"]), 12000 - 1000 - 500) << second.body;
 }
 
+TEST_F(PosQuoteShortHoldE2e, AnExpiredQuoteIsPricedAgainAtCommit) {
+  const std::string member = Enrol();
+  const std::string code = IssueCoupon(member);
+  ASSERT_FALSE(code.empty());
+  json body = MemberBasket(member);
+  body["coupon_codes"] = {code};
+  const HttpResult kept = Quote(body);
+  ASSERT_EQ(kept.status, 201) << kept.body;
+  const HttpResult lost = Quote(MemberBasket(member));
+  ASSERT_EQ(lost.status, 201) << lost.body;
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  // Meanwhile another till holds the coupon: the first quote's price no longer stands.
+  json other = MemberBasket(member, "S1-T2");
+  other["coupon_codes"] = {code};
+  ASSERT_EQ(Quote(other, "S1-T2").Json()["coupons"]["applied"].size(), 1u);
+
+  auto commit = [&](const json& quote) {
+    const json c = {{"store_id", "S1"},
+                    {"terminal_id", "S1-T1"},
+                    {"pos_txn_id", "X-" + quote["quote_id"].get<std::string>()},
+                    {"quote_id", quote["quote_id"]}};
+    const std::string text = c.dump();
+    return http().Request("POST", "/v1/pos/transactions", text,
+                          SignedTillHeaders("/v1/pos/transactions", text, "S1-T1",
+                                            (*keys_)["S1-T1"], server_->server->port()));
+  };
+  const HttpResult refused = commit(kept.Json());
+  EXPECT_TRUE(IsProblem(refused, 409, "quote_changed")) << refused.body;
+  EXPECT_EQ(refused.Json()["due_minor"], "12000") << refused.body;
+  EXPECT_EQ(WalletEntry(member, code)["state"], "reserved") << "still the other till's";
+  // An expired quote whose price is unchanged simply commits.
+  const HttpResult committed = commit(lost.Json());
+  EXPECT_EQ(committed.status, 201) << committed.body;
+}
+
 }  // namespace
 }  // namespace loyalty::testing::e2e
