@@ -15,6 +15,7 @@
 #include <set>
 #include <utility>
 
+#include "loyalty/common/time_format.h"
 #include "loyalty/domain/store_id.h"
 #include "pos-adapter/content_digest.h"
 
@@ -252,55 +253,11 @@ Result<std::string> Identifier(const Json& root, std::string_view name) {
   return std::move(*valid);
 }
 
-// Strict RFC 3339 in UTC: "YYYY-MM-DDTHH:MM:SS", an optional fraction of 1 to 6 digits (an
-// Instant holds microseconds; more would be silently dropped), then "Z". No offsets: the till
-// converts to UTC, so the signed text has one spelling per instant (up to the fraction digits).
+// RFC 3339 in UTC only ("Z", no offsets): the till converts to UTC, so the signed text has one
+// spelling per instant (up to the fraction digits).
 std::optional<Instant> ParseUtcInstant(std::string_view text) {
-  size_t pos = 0;
-  auto digits = [&](size_t n) -> std::optional<int> {
-    if (pos + n > text.size()) return std::nullopt;
-    int value = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const char c = text[pos + i];
-      if (c < '0' || c > '9') return std::nullopt;
-      value = value * 10 + (c - '0');
-    }
-    pos += n;
-    return value;
-  };
-  auto literal = [&](char c) {
-    if (pos >= text.size() || text[pos] != c) return false;
-    ++pos;
-    return true;
-  };
-  const auto year = digits(4);
-  if (!year || !literal('-')) return std::nullopt;
-  const auto month = digits(2);
-  if (!month || !literal('-')) return std::nullopt;
-  const auto day = digits(2);
-  if (!day || !literal('T')) return std::nullopt;
-  const auto hour = digits(2);
-  if (!hour || !literal(':')) return std::nullopt;
-  const auto minute = digits(2);
-  if (!minute || !literal(':')) return std::nullopt;
-  const auto second = digits(2);
-  if (!second || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-  int64_t micros = 0;
-  if (literal('.')) {
-    int count = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (++count > 6) return std::nullopt;
-      micros = micros * 10 + (text[pos++] - '0');
-    }
-    if (count == 0) return std::nullopt;
-    for (int i = count; i < 6; ++i) micros *= 10;
-  }
-  if (!literal('Z') || pos != text.size()) return std::nullopt;
-  const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
-                                 date::day{static_cast<unsigned>(*day)}};
-  if (!ymd.ok()) return std::nullopt;
-  return Instant(date::sys_days(ymd)) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
-         std::chrono::seconds(*second) + std::chrono::microseconds(micros);
+  if (!text.ends_with('Z')) return std::nullopt;
+  return ParseInstant(text);
 }
 
 Result<int64_t> Seq(const Json& entry, const std::string& prefix) {
@@ -536,7 +493,8 @@ std::vector<JournalGap> JournalGaps(int64_t last_applied_seq, const std::vector<
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::vector<JournalGap> gaps;
-  int64_t next = applied + 1;  // applied < s <= INT64_MAX, so this cannot overflow
+  if (sorted.empty()) return gaps;  // also keeps applied + 1 below from overflowing
+  int64_t next = applied + 1;       // applied < sorted[0] <= INT64_MAX
   for (int64_t s : sorted) {
     if (s > next) gaps.push_back(JournalGap{next, s - 1});
     if (s == INT64_MAX) break;

@@ -17,6 +17,15 @@
 namespace loyalty::pos {
 namespace {
 
+// `item` with its outcome, reason and message.
+PoslogImportItem Decided(PoslogImportItem item, const char* outcome, std::string reason,
+                         std::string message) {
+  item.outcome = outcome;
+  item.reason = std::move(reason);
+  item.message = std::move(message);
+  return item;
+}
+
 constexpr size_t kMaxTerminalId = 32;  // pos_transactions.terminal_id
 constexpr size_t kMaxCategory = 64;    // BasketFromTill
 constexpr size_t kMaxCashierId = 64;   // SaleService::CheckTill
@@ -312,10 +321,7 @@ PoslogImportItem PoslogImporter::ImportOne(const Actor& actor, const PoslogTrans
   item.transaction_index = t.transaction_index;
   item.key = PoslogKeyText(t.key);
   const auto done = [&](const char* outcome, std::string reason, std::string message) {
-    item.outcome = outcome;
-    item.reason = std::move(reason);
-    item.message = std::move(message);
-    return item;
+    return Decided(std::move(item), outcome, std::move(reason), std::move(message));
   };
 
   if (t.training_mode) {
@@ -394,10 +400,7 @@ Result<PoslogImporter::MemberMatch> PoslogImporter::ResolveMember(const Actor& a
 PoslogImportItem PoslogImporter::ImportSale(const Actor& actor, const PoslogTransaction& t,
                                             const std::string& zone, PoslogImportItem item) {
   const auto done = [&](const char* outcome, std::string reason, std::string message) {
-    item.outcome = outcome;
-    item.reason = std::move(reason);
-    item.message = std::move(message);
-    return item;
+    return Decided(std::move(item), outcome, std::move(reason), std::move(message));
   };
   auto lines = PoslogTillLines(t);
   if (!lines) return done("rejected", lines.error().slug, lines.error().message);
@@ -465,10 +468,7 @@ PoslogImportItem PoslogImporter::ImportSale(const Actor& actor, const PoslogTran
 PoslogImportItem PoslogImporter::ImportReturn(const Actor& actor, const PoslogTransaction& t,
                                               const std::string& zone, PoslogImportItem item) {
   const auto done = [&](const char* outcome, std::string reason, std::string message) {
-    item.outcome = outcome;
-    item.reason = std::move(reason);
-    item.message = std::move(message);
-    return item;
+    return Decided(std::move(item), outcome, std::move(reason), std::move(message));
   };
   auto lines = PoslogTillLines(t);
   if (!lines) return done("rejected", lines.error().slug, lines.error().message);

@@ -1,55 +1,85 @@
 // Implementation of the RFC 3339 helpers.
 #include "loyalty/common/time_format.h"
 
-#include <sstream>
+#include <chrono>
 
 namespace loyalty {
 
 std::string FormatInstant(Instant t) { return date::format("%FT%TZ", t); }
 
 std::optional<Instant> ParseInstant(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|+HH:MM|-HH:MM), checked by hand: date::parse's %Ez and %T
-  // accept offsets like "+8:00" or "+99:99" that RFC 3339 does not.
-  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
-    return std::nullopt;
-  }
-  const auto day = ParseDate(text.substr(0, 10));
-  if (!day) return std::nullopt;
-  auto digits = [&](size_t pos, size_t len) -> std::optional<int> {
-    if (pos + len > text.size()) return std::nullopt;
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      v = v * 10 + (text[i] - '0');
+  size_t pos = 0;
+  auto digits = [&](size_t n) -> std::optional<int> {
+    if (pos + n > text.size()) return std::nullopt;
+    int value = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const char c = text[pos + i];
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
     }
-    return v;
+    pos += n;
+    return value;
   };
-  const auto hh = digits(11, 2), mm = digits(14, 2), ss = digits(17, 2);
-  if (!hh || !mm || !ss || *hh > 23 || *mm > 59 || *ss > 59) return std::nullopt;
-  size_t pos = 19;
+  auto literal = [&](char c) {
+    if (pos >= text.size() || text[pos] != c) return false;
+    ++pos;
+    return true;
+  };
+  const auto year = digits(4);
+  if (!year || !literal('-')) return std::nullopt;
+  const auto month = digits(2);
+  if (!month || !literal('-')) return std::nullopt;
+  const auto day = digits(2);
+  if (!day || !literal('T')) return std::nullopt;
+  const auto hour = digits(2);
+  if (!hour || !literal(':')) return std::nullopt;
+  const auto minute = digits(2);
+  if (!minute || !literal(':')) return std::nullopt;
+  const auto second = digits(2);
+  if (!second) return std::nullopt;
+  if (*hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
   int64_t micros = 0;
-  if (text[pos] == '.') {
-    size_t n = 0;
-    while (pos + 1 + n < text.size() && text[pos + 1 + n] >= '0' && text[pos + 1 + n] <= '9') ++n;
-    if (n < 1 || n > 6) return std::nullopt;
-    micros = *digits(pos + 1, n);
-    for (size_t i = n; i < 6; ++i) micros *= 10;
-    pos += 1 + n;
+  if (literal('.')) {
+    int count = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (++count > 6) return std::nullopt;
+      micros = micros * 10 + (text[pos] - '0');
+      ++pos;
+    }
+    if (count == 0) return std::nullopt;
+    for (int i = count; i < 6; ++i) micros *= 10;
   }
   int offset_minutes = 0;
-  if (pos + 1 == text.size() && text[pos] == 'Z') {
-    offset_minutes = 0;
-  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') &&
-             text[pos + 3] == ':') {
-    const auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
-    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
-    offset_minutes = (*oh * 60 + *om) * (text[pos] == '-' ? -1 : 1);
-  } else {
-    return std::nullopt;
+  if (!literal('Z')) {
+    int sign = 0;
+    if (literal('+')) {
+      sign = 1;
+    } else if (literal('-')) {
+      sign = -1;
+    } else {
+      return std::nullopt;
+    }
+    const auto off_hour = digits(2);
+    if (!off_hour || !literal(':')) return std::nullopt;
+    const auto off_minute = digits(2);
+    if (!off_minute || *off_hour > 23 || *off_minute > 59) return std::nullopt;
+    offset_minutes = sign * (*off_hour * 60 + *off_minute);
   }
-  return Instant(date::sys_days(*day)) + std::chrono::hours(*hh) + std::chrono::minutes(*mm) +
-         std::chrono::seconds(*ss) + std::chrono::microseconds(micros) -
-         std::chrono::minutes(offset_minutes);
+  if (pos != text.size()) return std::nullopt;
+  const date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                                 date::day{static_cast<unsigned>(*day)}};
+  if (!ymd.ok()) return std::nullopt;
+  using std::chrono::hours;
+  using std::chrono::microseconds;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  // Local time minus the offset is UTC ("+08:00" is eight hours ahead of UTC).
+  const Instant t = Instant{date::sys_days{ymd}} + hours{*hour} + minutes{*minute} +
+                    seconds{*second} + microseconds{micros} - minutes{offset_minutes};
+  const Instant min = Instant{date::sys_days{date::year{0} / 1 / 1}};
+  const Instant end = Instant{date::sys_days{date::year{10000} / 1 / 1}};
+  if (t < min || t >= end) return std::nullopt;
+  return t;
 }
 
 std::optional<date::year_month_day> ParseDate(std::string_view text) {

@@ -81,6 +81,20 @@ Result<TillTxn> SaleService::CheckTill(const Actor& actor, TillTxn till) const {
   return till;
 }
 
+PosTransaction SaleService::NewTransaction(const TillTxn& till, PosTxnKind kind) const {
+  PosTransaction t;
+  t.txn_id = random_.NewId();
+  t.store_id = till.store_id;
+  t.terminal_id = till.terminal_id;
+  t.pos_txn_id = till.pos_txn_id;
+  t.kind = kind;
+  t.request_hash = till.request_hash;
+  t.cashier_id = till.cashier_id;
+  t.occurred_at = till.occurred_at.value_or(clock_.Now());
+  t.committed_at = clock_.Now();
+  return t;
+}
+
 Result<std::optional<CommitOutcome>> SaleService::Earlier(const TillTxn& till) {
   auto found = transactions_.FindByTill(till.store_id, till.terminal_id, till.pos_txn_id);
   if (!found) return Fail(found.error());
@@ -207,18 +221,9 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
     return replay_or(WithDue(std::move(e), quote.due_minor));
   }
 
-  PosTransaction t;
-  t.txn_id = random_.NewId();
-  t.store_id = till->store_id;
-  t.terminal_id = till->terminal_id;
-  t.pos_txn_id = till->pos_txn_id;
-  t.kind = PosTxnKind::kSale;
-  t.request_hash = till->request_hash;
+  PosTransaction t = NewTransaction(*till, PosTxnKind::kSale);
   t.member_id = quote.member_id;
   t.quote_id = quote.quote_id;
-  t.cashier_id = till->cashier_id;
-  t.occurred_at = *till->occurred_at;
-  t.committed_at = clock_.Now();
   t.currency = priced->currency;
   t.total_minor = quote.total_minor;
   t.discount_minor = quote.discount_minor;
@@ -317,17 +322,8 @@ Result<CommitOutcome> SaleService::Return(const Actor& actor, const ReturnReques
   if (!basket) return Fail(basket.error());
   auto program = points_.Program();
   if (!program) return Fail(program.error());
-  PosTransaction ret;
-  ret.txn_id = random_.NewId();
-  ret.store_id = till->store_id;
-  ret.terminal_id = till->terminal_id;
-  ret.pos_txn_id = till->pos_txn_id;
-  ret.kind = PosTxnKind::kReturn;
-  ret.request_hash = till->request_hash;
-  ret.cashier_id = till->cashier_id;
+  PosTransaction ret = NewTransaction(*till, PosTxnKind::kReturn);
   ret.no_original = true;
-  ret.occurred_at = *till->occurred_at;
-  ret.committed_at = clock_.Now();
   ret.currency = program->currency;
   for (const BasketLine& l : *basket) {
     ret.lines.push_back(PosLine{l.line_no, l.sku, l.category, l.qty, l.net_minor / l.qty,
@@ -360,17 +356,8 @@ Result<CommitOutcome> SaleService::Undo(const Actor& actor, const TillTxn& till,
   auto coupons = coupons_.RestoreFor(sale_txn_id, *store_zone);
   if (!coupons) return Fail(coupons.error());
 
-  PosTransaction ret;
-  ret.txn_id = random_.NewId();
-  ret.store_id = till.store_id;
-  ret.terminal_id = till.terminal_id;
-  ret.pos_txn_id = till.pos_txn_id;
-  ret.kind = is_void ? PosTxnKind::kVoid : PosTxnKind::kReturn;
-  ret.request_hash = till.request_hash;
+  PosTransaction ret = NewTransaction(till, is_void ? PosTxnKind::kVoid : PosTxnKind::kReturn);
   ret.original_txn_id = sale_txn_id;
-  ret.cashier_id = till.cashier_id;
-  ret.occurred_at = *till.occurred_at;
-  ret.committed_at = clock_.Now();
   ret.currency = program->currency;
   const ReturnRules rules = program->returns;
 

@@ -124,6 +124,8 @@ class SaleService {
                                    const std::string& store_zone, int64_t per_day);
   // Checks the till's id and time; fills the defaults.
   Result<TillTxn> CheckTill(const Actor& actor, TillTxn till) const;
+  // A new transaction of `kind` for the till's id, with our id and the times.
+  PosTransaction NewTransaction(const TillTxn& till, PosTxnKind kind) const;
   // The stored transaction of this till id, if any (422 when the body differs).
   Result<std::optional<CommitOutcome>> Earlier(const TillTxn& till);
   // Checks a stored outcome against the request (422-style pos_txn_id_reused for other

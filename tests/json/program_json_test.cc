@@ -100,6 +100,8 @@ TEST(ProgramToJsonTest, DefaultProgramHasTheDocumentedShape) {
     "pending_days": 30,
     "expiry": {"kind": "rolling_months", "months_or_years": 24},
     "refund": "within_balance",
+    "returns": {"restore_redeemed_points": true, "restore_coupons": true},
+    "offline": {"max_redeem_points_per_day": 5000},
     "redemption": {"points": 100, "value_minor": 100, "min_points": 100, "max_points": 1000000},
     "adjustments": {"approval_threshold": 1000},
     "transfers": {"enabled": true, "min_points": 100, "max_points_per_day": 10000},
