@@ -478,6 +478,27 @@ TEST_F(PosTransactionsE2e, AReturnThatMovesNoPointsStillShowsTheBalance) {
   EXPECT_TRUE(HasLine(back.Json()["receipt"]["en"], "Points balance: 100")) << back.body;
 }
 
+TEST_F(PosTransactionsE2e, ReturningThePurchaseThatEarnedATierTakesTheTierBack) {
+  const std::string member = Enrol();
+  json body = Basket();
+  body["member_id"] = member;
+  body["pos_txn_id"] = NewTxnId();
+  body["lines"] = {{{"line_no", 1}, {"sku", "TV-55"}, {"category", "electronics"}, {"qty", 1},
+                    {"unit_price_minor", 250000}}};  // ¥2500: silver is ¥2000 in 12 months
+  const HttpResult sold = Signed("/v1/pos/transactions", body);
+  ASSERT_EQ(sold.status, 201) << sold.body;
+  ASSERT_EQ(sold.Json()["tier_change"]["to"], "silver") << sold.body;
+  auto tier = [&] {
+    return http().Get("/v1/members/" + member + "/tier", Token("cashier1")).Json();
+  };
+  EXPECT_EQ(tier()["tier"], "silver") << tier().dump();
+  const HttpResult back = Return(sold.Json()["transaction_id"], {{{"line_no", 1}, {"qty", 1}}});
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(back.Json()["tier_change"]["to"], "base") << back.body;
+  EXPECT_EQ(tier()["tier"], "base") << tier().dump();
+  EXPECT_EQ(Available(member), 0);
+}
+
 // Last (gtest runs tests in declaration order within a suite): every account still balances.
 TEST_F(PosTransactionsE2e, ZzAuditIsCleanAfterEverything) {
   const CommandResult audit = RunLoyalty(suite_->env, {"audit"});
