@@ -74,7 +74,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
   rt->journal = std::make_unique<pos::JournalService>(*rt->journal_store, *rt->terminals,
                                                       *rt->pii, *rt->checkout, rt->clock);
   rt->poslog = std::make_unique<pos::PoslogImporter>(*rt->sales, *rt->checkout, *rt->members,
-                                                    *rt->pos_transactions);
+                                                     *rt->points, *rt->pos_transactions);
   rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);
   rt->terminal_auth =
       std::make_unique<TerminalAuthenticator>(*rt->terminals, *rt->pii, *rt->nonces, rt->clock);

@@ -97,10 +97,19 @@ std::string JoinProblems(const std::vector<PoslogProblem>& problems) {
   return out;
 }
 
-// A note for an accepted item whose file counts in another currency than the program.
+// ISO 4217's code for "no currency" (futura writes it on zero amounts).
+constexpr const char* kNoCurrency = "XXX";
+
+// A transaction in another currency than the program's: its amounts would earn as if they were
+// the program's money, so it is not imported. No currency (or "XXX") passes.
+bool OtherCurrency(const PoslogTransaction& t, const std::string& program_currency) {
+  return !t.currency.empty() && t.currency != kNoCurrency && t.currency != program_currency;
+}
+
+// A note for an accepted item whose file names no currency: its amounts counted as the program's.
 std::string CurrencyNote(const PoslogTransaction& t, const PosTransaction& stored) {
-  if (t.currency.empty() || t.currency == stored.currency) return "";
-  return " (note: the file's amounts are in " + t.currency + ", the program counts in " +
+  if (t.currency != kNoCurrency) return "";
+  return " (note: the file names no currency (" + t.currency + "); its amounts were taken as " +
          stored.currency + ")";
 }
 
@@ -281,11 +290,15 @@ Result<PoslogImportReport> PoslogImporter::Import(const Actor& actor, std::strin
   std::stable_sort(order.begin(), order.end(),
                    [](const Entry& a, const Entry& b) { return a.index < b.index; });
 
+  // Read once: every transaction of the file is held against the same currency.
+  auto program = points_.Program();
+  if (!program) return Fail(program.error());
+
   ZoneCache zones;
   for (const Entry& e : order) {
     PoslogImportItem item;
     if (e.transaction) {
-      item = ImportOne(actor, *e.transaction, zones);
+      item = ImportOne(actor, *e.transaction, program->currency, zones);
     } else {
       item.transaction_index = e.index;
       item.key = PoslogKeyText(e.rejected->partial_key);
@@ -316,7 +329,7 @@ Result<std::optional<std::string>> PoslogImporter::Zone(const std::string& store
 }
 
 PoslogImportItem PoslogImporter::ImportOne(const Actor& actor, const PoslogTransaction& t,
-                                           ZoneCache& zones) {
+                                           const std::string& program_currency, ZoneCache& zones) {
   PoslogImportItem item;
   item.transaction_index = t.transaction_index;
   item.key = PoslogKeyText(t.key);
@@ -340,6 +353,12 @@ PoslogImportItem PoslogImporter::ImportOne(const Actor& actor, const PoslogTrans
     return done(
         "rejected", "incomplete",
         "held for review, no points: the file left out part of it: " + JoinProblems(t.problems));
+  }
+  if (OtherCurrency(t, program_currency)) {
+    return done("rejected", "currency_mismatch",
+                "the transaction is in " + t.currency + " but the program counts in " +
+                    program_currency +
+                    "; amounts are not converted, so it is not imported (no points)");
   }
   auto zone = Zone(t.key.store_id, zones);
   if (!zone) return done("rejected", zone.error().slug, zone.error().message);

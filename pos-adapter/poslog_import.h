@@ -21,6 +21,12 @@
 //   - the parser's `problems` non-empty    -> rejected "incomplete" (held for review: no points;
 //                                             the message joins the problems' messages)
 //   - a transaction without a usable key   -> rejected "incomplete"
+//   - currency not the program's           -> rejected "currency_mismatch" (no points; the
+//                                             message names both codes and says amounts are
+//                                             not converted). Empty, or ISO 4217's "XXX" (no
+//                                             currency, which futura writes), passes as the
+//                                             program's; the parser already holds a transaction
+//                                             without any currency as "incomplete".
 //   - store unknown here                   -> rejected "unknown_store"
 //   - workstation id longer than 32        -> rejected "invalid_terminal_id"
 //   - post-voided return or exchange       -> skipped "void" (nothing happened)
@@ -66,8 +72,11 @@
 //  transaction ("return_line_not_in_sale"); links to several different sales reject it
 //  ("multiple_originals").
 //
-//  Not checked: that the file's currency is the program's (the message of an accepted item says
-//  so when they differ), and transaction-level discounts the parser does not put on lines.
+//  Currency. Amounts are recorded as written and counted in the program's currency
+//  (ProgramConfig::currency, read once per Import call), so only transactions in that currency
+//  are imported, or in "XXX", whose message then says its amounts were taken as the program's.
+//
+//  Not checked: transaction-level discounts the parser does not put on lines.
 #pragma once
 
 #include <map>
@@ -83,6 +92,7 @@
 #include "loyalty/service/actor.h"
 #include "loyalty/service/checkout_service.h"
 #include "loyalty/service/member_service.h"
+#include "loyalty/service/points_service.h"
 #include "loyalty/service/sale_service.h"
 #include "pos-adapter/poslog_parser.h"
 
@@ -94,8 +104,9 @@ struct PoslogImportItem {
   std::string outcome;        // "accepted", "skipped", "rejected"
   // A slug: "sale", "return", "void", "replayed", "return_without_original", "member_not_found"
   // (accepted anonymously), "cancelled", "training", "suspended", "no_lines",
-  // "exchange_not_supported", "incomplete", "unknown_store", "invalid_terminal_id",
-  // "multiple_originals", "return_line_not_in_sale", or the sale service's error slug.
+  // "exchange_not_supported", "incomplete", "currency_mismatch", "unknown_store",
+  // "invalid_terminal_id", "multiple_originals", "return_line_not_in_sale", or the sale
+  // service's error slug.
   std::string reason;
   std::string message;                        // a sentence for the operator (never a card number)
   std::optional<std::string> transaction_id;  // ours, when accepted (a post-void: the void's)
@@ -110,15 +121,21 @@ struct PoslogImportReport {
 class PoslogImporter {
  public:
   PoslogImporter(SaleService& sales, CheckoutService& checkout, MemberService& members,
-                 PosTransactionStore& transactions)
-      : sales_(sales), checkout_(checkout), members_(members), transactions_(transactions) {}
+                 PointsService& points, PosTransactionStore& transactions)
+      : sales_(sales),
+        checkout_(checkout),
+        members_(members),
+        points_(points),
+        transactions_(transactions) {}
 
   // Parses `xml` and imports every retail transaction as described at the top of this file.
   // Whole-file refusals are the parser's 400s (poslog_empty, poslog_too_large, poslog_doctype,
   // poslog_not_xml, poslog_wrong_root, poslog_wrong_namespace, poslog_too_deep,
-  // poslog_too_many_elements, poslog_too_many_transactions): nothing is written then.
-  // Otherwise the report is returned even when every transaction was rejected. The importer
-  // keeps no state between calls: several threads may import at once.
+  // poslog_too_many_elements, poslog_too_many_transactions): nothing is written then. Nor when
+  // the program (whose currency every transaction is held against) cannot be read: that error
+  // of PointsService::Program is returned. Otherwise the report is returned even when every
+  // transaction was rejected. The importer keeps no state between calls: several threads may
+  // import at once.
   Result<PoslogImportReport> Import(const Actor& actor, std::string_view xml);
 
  private:
@@ -130,7 +147,8 @@ class PoslogImporter {
   // Store zones (or the store's absence) already looked up in this file.
   using ZoneCache = std::map<std::string, std::optional<std::string>>;
 
-  PoslogImportItem ImportOne(const Actor& actor, const PoslogTransaction& t, ZoneCache& zones);
+  PoslogImportItem ImportOne(const Actor& actor, const PoslogTransaction& t,
+                             const std::string& program_currency, ZoneCache& zones);
   PoslogImportItem ImportSale(const Actor& actor, const PoslogTransaction& t,
                               const std::string& zone, PoslogImportItem item);
   PoslogImportItem ImportReturn(const Actor& actor, const PoslogTransaction& t,
@@ -142,6 +160,7 @@ class PoslogImporter {
   SaleService& sales_;
   CheckoutService& checkout_;
   MemberService& members_;
+  PointsService& points_;
   PosTransactionStore& transactions_;
 };
 

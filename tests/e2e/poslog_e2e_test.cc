@@ -1,6 +1,6 @@
 // ARTS POSLog import end to end: a vendor's real file uploaded to POST /v1/pos/poslog and the
 // same kind of file through `loyalty import-poslog`, each transaction once; hostile and
-// mistyped uploads refused cleanly.
+// mistyped uploads refused cleanly; a file in another currency than the program's rejected.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -35,12 +35,31 @@ class PoslogE2e : public ::testing::Test {
         ASSERT_EQ(r.exit_code, 0) << r.output;
       }
     });
+    if (!suite_ || !suite_->server) return;
+    // The Visma files count in SEK: the program must too, or every sale is a currency mismatch.
+    const HttpResult saved = PutProgramCurrency("SEK");
+    if (saved.status != 200) {
+      ADD_FAILURE() << "program: " << saved.body;
+      return;
+    }
+    program_in_sek_ = true;
   }
   static void TearDownTestSuite() {
     if (suite_) suite_->ExpectCleanStop();
     suite_.reset();
   }
-  void SetUp() override { ASSERT_TRUE(suite_ && suite_->server) << "suite setup failed"; }
+  void SetUp() override {
+    ASSERT_TRUE(suite_ && suite_->server) << "suite setup failed";
+    ASSERT_TRUE(program_in_sek_) << "setting the program's currency to SEK failed";
+  }
+
+  // The program as it is, with `currency`, saved by the admin.
+  static HttpResult PutProgramCurrency(const std::string& currency) {
+    json program = suite_->http->Get("/v1/program", suite_->Token("admin")).Json();
+    program["currency"] = currency;
+    return suite_->http->Request("PUT", "/v1/program", program.dump(),
+                                 Bearer(suite_->Token("admin")));
+  }
 
   HttpResult Upload(const std::string& xml, const std::string& type = "application/xml") {
     auto headers = Bearer(suite_->Token("admin"));
@@ -49,6 +68,7 @@ class PoslogE2e : public ::testing::Test {
   }
 
   static inline std::unique_ptr<SuiteServer> suite_;
+  static inline bool program_in_sek_ = false;
 };
 
 TEST_F(PoslogE2e, AFileUploadedTwiceIsImportedOnce) {
@@ -105,6 +125,18 @@ TEST_F(PoslogE2e, HostileOrMistypedUploadsAreRefusedCleanly) {
       suite_->http->Request("POST", "/v1/pos/poslog", Read(VismaFile("arts5.xml")), headers);
   ASSERT_EQ(cashier.status, 200) << cashier.body;
   EXPECT_EQ(cashier.Json()["rejected"], 1) << "a cashier of S1 cannot import store 3004's sales";
+}
+
+// Last in the file: it changes the suite's program back to CNY (gtest runs a suite's tests in
+// the order they are declared).
+TEST_F(PoslogE2e, UnderAProgramInAnotherCurrencyTheFileIsRejected) {
+  const HttpResult saved = PutProgramCurrency("CNY");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const HttpResult upload = Upload(Read(VismaFile("arts5.xml")));
+  ASSERT_EQ(upload.status, 200) << upload.body;
+  const json r = upload.Json();
+  EXPECT_EQ(r["rejected"], 1) << upload.body;
+  EXPECT_EQ(r["items"][0]["reason"], "currency_mismatch") << upload.body;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The POSLog importer on the real MariaDB adapters: the vendors' files in ../shared/testdata/poslog
-// (futura v6, Visma v6, NCR ACS 2.x), re-imports as replays, returns linked by TransactionLink
-// clawing back points, statuses that are skipped or rejected one by one, hostile files that write
-// nothing, and reports without card numbers.
+// (futura v6, Visma v6, NCR ACS 2.x), each under a program in its currency, re-imports as
+// replays, returns linked by TransactionLink clawing back points, statuses that are skipped or
+// rejected one by one, transactions in another currency than the program's rejected, hostile
+// files that write nothing, and reports without card numbers.
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -60,6 +61,15 @@ const std::vector<std::string> kVendorFiles = {"futura-v6/sale_with_customer.xml
                                                "visma-v6/arts4.xml",
                                                "visma-v6/arts5.xml",
                                                "ncr-acs-2x/SMALL.xml"};
+
+// The currency a vendor file counts in: futura EUR (and "XXX" on zero amounts), Visma SEK, NCR USD.
+std::string CurrencyOf(const std::string& relative) {
+  if (relative.rfind("futura-v6/", 0) == 0) return "EUR";
+  if (relative.rfind("visma-v6/", 0) == 0) return "SEK";
+  if (relative.rfind("ncr-acs-2x/", 0) == 0) return "USD";
+  ADD_FAILURE() << "no currency known for " << relative;
+  return "";
+}
 
 std::string ReadTestdata(const std::string& relative) {
   std::string path = std::string(LOYALTY_SOURCE_DIR) + "/../shared/testdata/poslog/" + relative;
@@ -136,20 +146,21 @@ struct TxnSpec {
   std::string tx_attrs = "";  // on Transaction
 };
 
-std::string Txn(const TxnSpec& t) {
+// `currency` empty: no CurrencyCode element.
+std::string Txn(const TxnSpec& t, const std::string& currency = "CNY") {
   return "<Transaction" + t.tx_attrs + "><BusinessUnit><UnitID>" + t.store +
          "</UnitID></BusinessUnit><WorkstationID>W7</WorkstationID><SequenceNumber>" + t.seq +
-         "</SequenceNumber><OperatorID>op9</OperatorID><CurrencyCode>CNY</CurrencyCode>"
-         "<RetailTransaction" +
-         t.rt_attrs + ">" + t.body +
+         "</SequenceNumber><OperatorID>op9</OperatorID>" +
+         (currency.empty() ? "" : "<CurrencyCode>" + currency + "</CurrencyCode>") +
+         "<RetailTransaction" + t.rt_attrs + ">" + t.body +
          "</RetailTransaction><BusinessDayDate>2026-02-28</BusinessDayDate>" +
          (t.end.empty() ? "" : "<EndDateTime>" + t.end + "</EndDateTime>") + "</Transaction>";
 }
 
-std::string Doc(const std::vector<TxnSpec>& txns) {
+std::string Doc(const std::vector<TxnSpec>& txns, const std::string& currency = "CNY") {
   std::string out = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<POSLog xmlns=\"") +
                     kArtsNs + "\" MajorVersion=\"6\" MinorVersion=\"0\" FixVersion=\"0\">\n";
-  for (const auto& t : txns) out += Txn(t) + "\n";
+  for (const auto& t : txns) out += Txn(t, currency) + "\n";
   return out + "</POSLog>\n";
 }
 
@@ -182,7 +193,7 @@ class PoslogImportDbTest : public ::testing::Test {
         checkout_(CheckoutPorts{stores_, quotes_, pos_store_, random_, tokens_, clock_}, members_,
                   points_, tiers_, coupons_, purchases_),
         sales_(pos_store_, checkout_, members_, points_, tiers_, coupons_, random_, clock_),
-        importer_(sales_, checkout_, members_, pos_store_) {}
+        importer_(sales_, checkout_, members_, points_, pos_store_) {}
 
   void SetUp() override {
     ProgramConfig p = DefaultProgram();
@@ -199,6 +210,22 @@ class PoslogImportDbTest : public ::testing::Test {
       auto added = stores_.Upsert(s);
       ASSERT_TRUE(added.has_value()) << added.error().message;
     }
+  }
+
+  // The program counts in `currency` from now on (saved as the next version of the program).
+  void UseCurrency(const std::string& currency) {
+    auto p = points_.Program();
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    if (p->currency == currency) return;
+    p->currency = currency;
+    auto saved = points_.PutProgram(Admin(), *p);
+    ASSERT_TRUE(saved.has_value()) << saved.error().message;
+  }
+
+  // A vendor file imported under a program in the file's currency.
+  PoslogImportReport ImportVendorFile(const std::string& relative, const std::string& xml) {
+    UseCurrency(CurrencyOf(relative));
+    return Import(xml);
   }
 
   PoslogImportReport Import(const std::string& xml, const Actor& actor = Admin()) {
@@ -299,7 +326,7 @@ TEST_F(PoslogImportDbTest, VendorFilesImportWithOneReportItemPerRetailTransactio
   for (const FileCase& c : cases) {
     SCOPED_TRACE(c.file);
     const std::string xml = ReadTestdata(c.file);
-    const PoslogImportReport r = Import(xml);
+    const PoslogImportReport r = ImportVendorFile(c.file, xml);
     EXPECT_EQ(r.dialect, c.dialect);
     EXPECT_EQ(r.accepted + r.skipped + r.rejected, RetailTransactionsIn(xml));
     EXPECT_EQ(Reasons(r), c.reasons) << ReportText(r);
@@ -356,12 +383,15 @@ TEST_F(PoslogImportDbTest, ImportingTheSameFilesAgainWritesNoSecondSaleAndNoSeco
   const std::string futura =
       ReplaceAll(ReadTestdata("futura-v6/sale_with_customer.xml"), "22000129", card);
   std::vector<std::string> files = {futura};  // stands for the original (same key)
+  std::vector<std::string> names = {"futura-v6/sale_with_customer.xml"};
   for (const auto& f : kVendorFiles) {
-    if (f != "futura-v6/sale_with_customer.xml") files.push_back(ReadTestdata(f));
+    if (f == names[0]) continue;
+    files.push_back(ReadTestdata(f));
+    names.push_back(f);
   }
 
   std::vector<PoslogImportReport> first;
-  for (const auto& xml : files) first.push_back(Import(xml));
+  for (size_t i = 0; i < files.size(); ++i) first.push_back(ImportVendorFile(names[i], files[i]));
   ASSERT_THAT(Reasons(first[0]), ElementsAre("accepted:sale"));
   EXPECT_THAT(first[0].items[0].message, HasSubstr("26 points earned"));  // EUR 26.99, 1 per 100
   const int64_t balance = Available(member);
@@ -370,7 +400,7 @@ TEST_F(PoslogImportDbTest, ImportingTheSameFilesAgainWritesNoSecondSaleAndNoSeco
 
   for (size_t i = 0; i < files.size(); ++i) {
     SCOPED_TRACE(i);
-    const PoslogImportReport again = Import(files[i]);
+    const PoslogImportReport again = ImportVendorFile(names[i], files[i]);
     ASSERT_EQ(again.items.size(), first[i].items.size());
     for (size_t k = 0; k < again.items.size(); ++k) {
       const auto& was = first[i].items[k];
@@ -384,8 +414,8 @@ TEST_F(PoslogImportDbTest, ImportingTheSameFilesAgainWritesNoSecondSaleAndNoSeco
     }
   }
   // The same sale under the other v6 namespace URI parses the same: a replay too.
-  const PoslogImportReport other_ns =
-      Import(ReplaceAll(futura, kArtsNs, "http://www.nrf-arts.org/IXRetail/v6.0.0/poslog"));
+  const PoslogImportReport other_ns = ImportVendorFile(
+      names[0], ReplaceAll(futura, kArtsNs, "http://www.nrf-arts.org/IXRetail/v6.0.0/poslog"));
   EXPECT_THAT(Reasons(other_ns), ElementsAre("accepted:replayed"));
 
   EXPECT_EQ(PosRows(), rows);
@@ -486,6 +516,7 @@ TEST_F(PoslogImportDbTest, FuturaReturnFileClawsBackTheLinkedSalesPoints) {
   const std::string ret =
       ReplaceAll(ReadTestdata("futura-v6/retoure_with_link.xml"), "22000129", card);
 
+  UseCurrency("EUR");
   EXPECT_THAT(Reasons(Import(sale)), ElementsAre("accepted:sale"));
   EXPECT_EQ(Available(member), 101);
   const PoslogImportReport back = Import(ret);
@@ -586,6 +617,69 @@ TEST_F(PoslogImportDbTest, VoidedLinesAreLeftOutAndReturnsWithoutASaleAreFlagged
   EXPECT_EQ(PosRows(), 2);
 }
 
+// ---- currency ----------------------------------------------------------------------------------
+
+TEST_F(PoslogImportDbTest, ATransactionInAnotherCurrencyThanTheProgramsIsRejectedAndWritesNothing) {
+  // The program counts in CNY (the default); Visma's real receipt is in SEK.
+  const std::string visma = ReadTestdata("visma-v6/arts1.xml");
+  const PoslogImportReport r = Import(visma);
+  ASSERT_THAT(Reasons(r), ElementsAre("rejected:currency_mismatch")) << ReportText(r);
+  EXPECT_THAT(r.items[0].message, HasSubstr("SEK"));
+  EXPECT_THAT(r.items[0].message, HasSubstr("CNY"));
+  EXPECT_THAT(r.items[0].message, HasSubstr("not converted"));
+  EXPECT_FALSE(r.items[0].transaction_id.has_value());
+  EXPECT_FALSE(Stored("3004", "1", "2019-07-22:3619").has_value());
+  EXPECT_EQ(PosRows(), 0);
+  EXPECT_EQ(PointEntries(), 0);
+
+  // A member's SEK sale earns nothing; the CNY sale next to it in the same file imports.
+  const auto [member, card] = Enrol("13800138005");
+  const std::string mixed_file = std::string("<POSLog xmlns=\"") + kArtsNs + "\">" +
+                                 Txn({"40", Line(1, "A", "1", "100.00") + Loyalty(card)}, "SEK") +
+                                 Txn({"41", Line(1, "A", "1", "30.00") + Loyalty(card)}, "CNY") +
+                                 "</POSLog>";
+  const PoslogImportReport mixed = Import(mixed_file);
+  EXPECT_THAT(Reasons(mixed), ElementsAre("rejected:currency_mismatch", "accepted:sale"))
+      << ReportText(mixed);
+  EXPECT_FALSE(Stored("S1", "W7", "2026-02-28:40").has_value());
+  EXPECT_EQ(Available(member), 30);
+  EXPECT_EQ(PosRows(), 1);
+
+  // Under a SEK program the same receipt imports: the rejection left nothing in the way.
+  UseCurrency("SEK");
+  EXPECT_THAT(Reasons(Import(visma)), ElementsAre("accepted:sale"));
+  auto stored = Stored("3004", "1", "2019-07-22:3619");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->currency, "SEK");
+}
+
+TEST_F(PoslogImportDbTest, ATransactionWithoutACurrencyIsNeverACurrencyMismatch) {
+  const auto [member, card] = Enrol("13800138006");
+  int seq = 50;
+  for (const std::string program_currency : {"CNY", "SEK", "USD"}) {
+    SCOPED_TRACE(program_currency);
+    UseCurrency(program_currency);
+    // "XXX" (ISO 4217's "no currency", as futura writes it): the amounts count as the program's.
+    const std::string xxx_seq = std::to_string(seq++);
+    const PoslogImportReport xxx =
+        Import(Doc({{xxx_seq, Line(1, "A", "1", "10.00") + Loyalty(card)}}, "XXX"));
+    ASSERT_THAT(Reasons(xxx), ElementsAre("accepted:sale")) << ReportText(xxx);
+    EXPECT_THAT(xxx.items[0].message, HasSubstr("no currency"));
+    auto stored = Stored("S1", "W7", "2026-02-28:" + xxx_seq);
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(stored->currency, program_currency);
+    EXPECT_EQ(stored->total_minor, 1000);
+
+    // No currency at all: the parser already holds it for review (missing_currency), under any
+    // program currency; the currency check never turns it into a mismatch.
+    const PoslogImportReport none =
+        Import(Doc({{std::to_string(seq++), Line(1, "A", "1", "10.00") + Loyalty(card)}}, ""));
+    EXPECT_THAT(Reasons(none), ElementsAre("rejected:incomplete")) << ReportText(none);
+  }
+  EXPECT_EQ(Available(member), 30);
+  EXPECT_EQ(PosRows(), 3);
+}
+
 // ---- hostile and malformed files ----------------------------------------------------------------
 
 TEST_F(PoslogImportDbTest, HostileOrMalformedFilesAreRefusedWholeAndWriteNothing) {
@@ -643,8 +737,9 @@ TEST_F(PoslogImportDbTest, NoCardOrAccountNumberReachesTheReportOrTheDatabase) {
       const std::string value = (*it)[2];
       if (value.find_first_not_of("0 ") != std::string::npos) secrets.insert(value);
     }
-    report_text += ReportText(Import(xml));
+    report_text += ReportText(ImportVendorFile(f, xml));
   }
+  UseCurrency("CNY");  // the synthetic file below
   EXPECT_TRUE(secrets.count("T220001293"));
   EXPECT_TRUE(secrets.count("22000129"));
   EXPECT_TRUE(secrets.count("0000000000000040000066677"));
