@@ -1,5 +1,5 @@
-// POS endpoints, signed by the terminal (RFC 9421), and the member QR token they scan. So far:
-// identify the shopper and quote a basket.
+// POS endpoints, signed by the terminal (RFC 9421), and the member QR token they scan: identify
+// the shopper and quote a basket (transactions: pos_transaction_handlers.cc).
 #include "api/handlers/coupon_view_json.h"
 #include "api/handlers/points_json.h"
 #include "api/handlers/pos_request.h"

@@ -1,5 +1,5 @@
-// The till's side of a sale. So far: identifying the shopper by card, phone or rotating QR token
-// and showing what they can use (quote, commit, returns and voids come next).
+// The till's side of a sale before it is paid: identifying the shopper by card, phone or rotating
+// QR token, and pricing the basket (a quote). Committing, returns and voids: sale_service.h.
 #pragma once
 
 #include <optional>
