@@ -71,8 +71,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
                                             *rt->points, *rt->tiers, *rt->coupons, rt->random,
                                             rt->clock, rt->referrals.get());
   rt->journal_store = std::make_unique<MysqlJournalStore>(*rt->pool);
-  rt->journal = std::make_unique<pos::JournalService>(*rt->journal_store, *rt->terminals,
-                                                      *rt->pii, *rt->checkout, rt->clock);
+  rt->journal = std::make_unique<pos::JournalService>(*rt->journal_store, *rt->terminals, *rt->pii,
+                                                      *rt->checkout, rt->clock);
   rt->poslog = std::make_unique<pos::PoslogImporter>(*rt->sales, *rt->checkout, *rt->members,
                                                      *rt->points, *rt->pos_transactions);
   rt->nonces = std::make_unique<RedisNonceStore>(*rt->redis, rt->clock);

@@ -57,10 +57,9 @@ Result<JournalReport> JournalService::Upload(const Actor& actor, std::string_vie
     }
     // An entry recorded before a key rotation's overlap ended may carry the previous key.
     const auto& valid_until = (*terminal)->previous_valid_until;
-    const bool signed_ok =
-        VerifyJournalEntry(*batch, entry, *key) ||
-        (previous_key && valid_until && entry.recorded_at < *valid_until &&
-         VerifyJournalEntry(*batch, entry, *previous_key));
+    const bool signed_ok = VerifyJournalEntry(*batch, entry, *key) ||
+                           (previous_key && valid_until && entry.recorded_at < *valid_until &&
+                            VerifyJournalEntry(*batch, entry, *previous_key));
     JournalRecord record{batch->store_id,
                          batch->terminal_id,
                          entry.seq,

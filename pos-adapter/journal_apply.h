@@ -35,7 +35,7 @@ struct JournalReport {
   std::string store_id;
   std::string terminal_id;
   int applied = 0, replayed = 0, failed = 0;
-  std::vector<JournalGap> gaps;  // numbers missing before and inside this batch
+  std::vector<JournalGap> gaps;    // numbers missing before and inside this batch
   std::vector<JournalItem> items;  // in seq order
 };
 

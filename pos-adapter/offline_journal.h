@@ -26,8 +26,8 @@ namespace loyalty::pos {
 
 // Limits of the format (docs/POS-JOURNAL.md states them for vendors).
 inline constexpr size_t kMaxJournalEntries = 500;
-inline constexpr size_t kMaxJournalPayloadBytes = 64 * 1024;     // decoded payload string
-inline constexpr size_t kMaxJournalBodyBytes = 1024 * 1024;  // the whole body (the API's limit)
+inline constexpr size_t kMaxJournalPayloadBytes = 64 * 1024;  // decoded payload string
+inline constexpr size_t kMaxJournalBodyBytes = 1024 * 1024;   // the whole body (the API's limit)
 // Largest seq: 2^53 - 1, the largest integer every JSON implementation (JavaScript tills
 // included) reads exactly.
 inline constexpr int64_t kMaxJournalSeq = (int64_t{1} << 53) - 1;

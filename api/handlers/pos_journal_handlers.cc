@@ -22,8 +22,8 @@ Status OnlyFields(const Json& payload, std::initializer_list<const char*> allowe
 
 // The batch names the till; an entry may repeat it but not name another.
 Status SameTill(Json& payload, const pos::JournalBatch& batch) {
-  for (auto [field, value] : {std::pair{"store_id", &batch.store_id},
-                              std::pair{"terminal_id", &batch.terminal_id}}) {
+  for (auto [field, value] :
+       {std::pair{"store_id", &batch.store_id}, std::pair{"terminal_id", &batch.terminal_id}}) {
     auto it = payload.find(field);
     if (it == payload.end()) {
       payload[field] = *value;
@@ -51,8 +51,8 @@ Result<CommitOutcome> ApplyEntry(AppContext& app, const Actor& actor,
     }
     case pos::JournalEntryType::kReturn: {
       std::initializer_list<const char*> fields = {
-          "store_id",   "terminal_id", "return_txn_id",         "lines",
-          "occurred_at", "cashier_id", "transaction_pos_txn_id", "transaction_terminal_id"};
+          "store_id",    "terminal_id", "return_txn_id",          "lines",
+          "occurred_at", "cashier_id",  "transaction_pos_txn_id", "transaction_terminal_id"};
       if (auto ok = OnlyFields(payload, fields); !ok) return Fail(ok.error());
       auto sale_pos_id = RequiredString(payload, "transaction_pos_txn_id");
       if (!sale_pos_id) return Fail(sale_pos_id.error());
@@ -105,9 +105,8 @@ Json JournalJson(const pos::JournalReport& r) {
     }
     items.push_back(std::move(item));
   }
-  return Json{{"store_id", r.store_id}, {"terminal_id", r.terminal_id},
-              {"applied", r.applied},   {"replayed", r.replayed},
-              {"failed", r.failed},     {"gaps", gaps},
+  return Json{{"store_id", r.store_id}, {"terminal_id", r.terminal_id}, {"applied", r.applied},
+              {"replayed", r.replayed}, {"failed", r.failed},           {"gaps", gaps},
               {"entries", items}};
 }
 

@@ -75,10 +75,10 @@ Result<TillTxn> TillFrom(const Json& body, const std::string& request_hash, cons
   if (!store) return Fail(store.error());
   auto terminal = RequiredString(body, "terminal_id");
   if (!terminal) return Fail(terminal.error());
-  auto id = default_id.empty() ? RequiredString(body, id_field)
-                               : OptionalString(body, id_field).map([&](auto v) {
-                                   return v.value_or(default_id);
-                                 });
+  auto id =
+      default_id.empty()
+          ? RequiredString(body, id_field)
+          : OptionalString(body, id_field).map([&](auto v) { return v.value_or(default_id); });
   if (!id) return Fail(id.error());
   auto cashier = OptionalString(body, "cashier_id");
   if (!cashier) return Fail(cashier.error());

@@ -20,7 +20,7 @@ Result<std::vector<TillLine>> TillLinesFrom(const Json& body);
 
 // The fields of each transaction body (a misspelt field is a 400, not silently ignored).
 inline constexpr std::initializer_list<const char*> kCommitFields = {
-    "store_id",      "terminal_id", "pos_txn_id",  "quote_id",   "member_id", "lines",
+    "store_id",     "terminal_id",   "pos_txn_id", "quote_id",    "member_id",  "lines",
     "coupon_codes", "redeem_points", "tenders",    "occurred_at", "cashier_id", "join"};
 inline constexpr std::initializer_list<const char*> kReturnFields = {
     "store_id", "terminal_id", "return_txn_id", "lines", "occurred_at", "cashier_id"};

@@ -16,8 +16,9 @@ Json TransactionJson(const CommitOutcome& o) {
   auto money = [&](int64_t minor) { return MoneyJson(Money{minor, t.currency}); };
   Json lines = Json::array();
   for (const PosLine& l : t.lines) {
-    Json line{{"line_no", l.line_no}, {"sku", l.sku},           {"category", l.category},
-              {"qty", l.qty},         {"net", money(l.net_minor)}, {"discount", money(l.discount_minor)},
+    Json line{{"line_no", l.line_no},       {"sku", l.sku},
+              {"category", l.category},     {"qty", l.qty},
+              {"net", money(l.net_minor)},  {"discount", money(l.discount_minor)},
               {"paid", money(l.paid_minor)}};
     if (t.kind == PosTxnKind::kSale) line["returned_qty"] = l.returned_qty;
     lines.push_back(std::move(line));
@@ -118,9 +119,8 @@ HttpResponse ExceptionsHandler(AppContext& app, HttpRequest& req) {
                      {"amount_minor", e.amount_minor},
                      {"at", FormatInstant(e.at)}});
   }
-  return JsonResponse(200, Json{{"from", FormatInstant(q->from)},
-                                {"to", FormatInstant(q->to)},
-                                {"items", items}});
+  return JsonResponse(
+      200, Json{{"from", FormatInstant(q->from)}, {"to", FormatInstant(q->to)}, {"items", items}});
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ nlohmann::json PoslogReportJson(const pos::PoslogImportReport& report) {
                      {"outcome", i.outcome},
                      {"reason", i.reason},
                      {"message", i.message},
-                     {"transaction_id", i.transaction_id ? nlohmann::json(*i.transaction_id)
-                                                         : nlohmann::json()}});
+                     {"transaction_id",
+                      i.transaction_id ? nlohmann::json(*i.transaction_id) : nlohmann::json()}});
   }
   return {{"dialect", report.dialect},
           {"accepted", report.accepted},

@@ -30,9 +30,12 @@ Error InvalidReturn(const std::string& field, const std::string& message) {
 
 const char* PosTxnKindName(PosTxnKind k) {
   switch (k) {
-    case PosTxnKind::kSale: return "sale";
-    case PosTxnKind::kReturn: return "return";
-    case PosTxnKind::kVoid: return "void";
+    case PosTxnKind::kSale:
+      return "sale";
+    case PosTxnKind::kReturn:
+      return "return";
+    case PosTxnKind::kVoid:
+      return "void";
   }
   return "sale";
 }
@@ -57,8 +60,8 @@ Result<ReturnPlan> PlanReturn(const PosTransaction& sale,
   }
   if (lines.empty()) return Fail(InvalidReturn("lines", "name at least one line to return"));
   if (lines.size() > sale.lines.size()) {
-    return Fail(InvalidReturn("lines", "the sale has only " + std::to_string(sale.lines.size()) +
-                                           " lines"));
+    return Fail(InvalidReturn("lines",
+                              "the sale has only " + std::to_string(sale.lines.size()) + " lines"));
   }
   ReturnPlan plan;
   plan.sale_lines = sale.lines;
@@ -71,12 +74,12 @@ Result<ReturnPlan> PlanReturn(const PosTransaction& sale,
       if (l.line_no == r.line_no) line = &l;
     }
     if (!line) {
-      return Fail(InvalidReturn(at + ".line_no", "the sale has no line " +
-                                                     std::to_string(r.line_no)));
+      return Fail(
+          InvalidReturn(at + ".line_no", "the sale has no line " + std::to_string(r.line_no)));
     }
     if (!seen.insert(r.line_no).second) {
-      return Fail(InvalidReturn(at + ".line_no",
-                                "line " + std::to_string(r.line_no) + " is named twice"));
+      return Fail(
+          InvalidReturn(at + ".line_no", "line " + std::to_string(r.line_no) + " is named twice"));
     }
     const int64_t left = line->qty - line->returned_qty;
     if (r.qty < 1 || r.qty > left) {

@@ -58,7 +58,7 @@ struct PosTransaction {
   int64_t offline_debt = 0;       // redeemed points beyond the cap or balance, owed on the account
   int64_t offline_uncovered = 0;  // the same where the refund policy allows no debt: written off
   std::vector<std::string> rejected_codes;  // coupons the till took offline that were not valid
-  std::vector<std::string> coupon_codes;  // sale: redeemed; return/void: given back
+  std::vector<std::string> coupon_codes;    // sale: redeemed; return/void: given back
   std::vector<PosLine> lines;
   std::vector<std::string> receipt_zh;
   std::vector<std::string> receipt_en;

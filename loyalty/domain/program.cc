@@ -227,8 +227,8 @@ Status ValidateProgram(const ProgramConfig& p) {
       !ok) {
     return ok;
   }
-  if (auto ok = CheckRange("offline.max_redeem_points_per_day",
-                           p.offline.max_redeem_points_per_day, 0, 1'000'000'000);
+  if (auto ok = CheckRange("offline.max_redeem_points_per_day", p.offline.max_redeem_points_per_day,
+                           0, 1'000'000'000);
       !ok) {
     return ok;
   }

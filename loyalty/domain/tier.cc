@@ -1,9 +1,9 @@
 // Tier qualification and review rules.
 #include "loyalty/domain/tier.h"
 
-#include <algorithm>
-
 #include <date/tz.h>
+
+#include <algorithm>
 
 #include "loyalty/common/business_date.h"
 

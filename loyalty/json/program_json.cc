@@ -32,9 +32,9 @@ concept Is = std::same_as<std::remove_const_t<S>, T>;
 
 template <typename S>
 concept Record = Is<S, Rational> || Is<S, LineRule> || Is<S, BonusEvent> || Is<S, EarnRules> ||
-                 Is<S, Awards> || Is<S, ExpiryPolicy> || Is<S, RedemptionRules> ||
-                 Is<S, AdjustmentRules> || Is<S, TransferRules> || Is<S, ReturnRules> || Is<S, OfflineRules> || Is<S, TierBenefits> ||
-                 Is<S, TierLevel> || Is<S, TierRules> || Is<S, ProgramConfig>;
+    Is<S, Awards> || Is<S, ExpiryPolicy> || Is<S, RedemptionRules> || Is<S, AdjustmentRules> ||
+    Is<S, TransferRules> || Is<S, ReturnRules> || Is<S, OfflineRules> || Is<S, TierBenefits> ||
+    Is<S, TierLevel> || Is<S, TierRules> || Is<S, ProgramConfig>;
 
 // `v(key, member)` for every member, in declaration order; S is the struct, const or not.
 template <typename V, Is<Rational> S>

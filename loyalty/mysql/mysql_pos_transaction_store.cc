@@ -7,9 +7,8 @@
 #include <cppconn/resultset.h>
 
 #include <algorithm>
-#include <tuple>
-
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "loyalty/mysql/mysql_coupon_repository.h"
 #include "loyalty/mysql/mysql_ledger_repository.h"
@@ -339,8 +338,7 @@ Result<CommitOutcome> MysqlPosTransactionStore::RecordUnlinkedReturn(const PosTr
   return out;
 }
 
-Result<int64_t> MysqlPosTransactionStore::SavedSince(const std::string& member_id,
-                                                     Instant since) {
+Result<int64_t> MysqlPosTransactionStore::SavedSince(const std::string& member_id, Instant since) {
   int64_t saved = 0;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
@@ -349,7 +347,8 @@ Result<int64_t> MysqlPosTransactionStore::SavedSince(const std::string& member_i
         "AND r.kind = 'return' JOIN pos_transaction_lines l ON l.txn_id = r.txn_id "
         "WHERE s2.member_id = ? AND s2.kind = 'sale' AND s2.occurred_at >= ? AND "
         "s2.voided_at IS NULL), 0) FROM pos_transactions s "
-        "WHERE s.member_id = ? AND s.kind = 'sale' AND s.occurred_at >= ? AND s.voided_at IS NULL"));
+        "WHERE s.member_id = ? AND s.kind = 'sale' AND s.occurred_at >= ? AND s.voided_at IS "
+        "NULL"));
     s->setString(1, member_id);
     s->setString(2, ToSqlTime(since));
     s->setString(3, member_id);
@@ -438,16 +437,14 @@ Result<std::vector<PosException>> MysqlPosTransactionStore::Exceptions(const std
         "s.occurred_at > r.occurred_at AND s.occurred_at <= r.occurred_at + INTERVAL 1 DAY "
         "JOIN pos_transaction_lines sl ON sl.txn_id = s.txn_id AND sl.sku = rl.sku "
         "WHERE r.kind = 'return' AND r.occurred_at >= ? AND r.occurred_at < ?" +
-        store_filter +
-        " GROUP BY r.txn_id, rl.line_no ORDER BY r.occurred_at DESC LIMIT " +
+        store_filter + " GROUP BY r.txn_id, rl.line_no ORDER BY r.occurred_at DESC LIMIT " +
         std::to_string(limit)));
     bind(*s);
     Rows rs(s->executeQuery());
     while (rs->next()) {
       out.push_back(PosException{"refund_then_rebuy", rs->getString(2), rs->getString(3),
                                  rs->getString(1), rs->getString(4), rs->getString(8),
-                                 rs->getString(5), rs->getInt64(6),
-                                 FromSqlTime(rs->getString(7))});
+                                 rs->getString(5), rs->getInt64(6), FromSqlTime(rs->getString(7))});
     }
     return {};
   });

@@ -110,8 +110,8 @@ Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::Ap
 
 Result<std::pair<TierStatus, std::optional<TierChange>>> MysqlTierRepository::ApplyOn(
     sql::Connection& c, const TierUpdate& u) {
-  auto record = ReadRecord(c, u.member_id, u.base_tier, u.activities_since, /*lock=*/true,
-                           u.activity);
+  auto record =
+      ReadRecord(c, u.member_id, u.base_tier, u.activities_since, /*lock=*/true, u.activity);
   if (!record) return Fail(record.error());
   TierStatus status = record->status;
   auto change = u.decide(status, *record);

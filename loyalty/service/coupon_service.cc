@@ -480,9 +480,9 @@ Result<std::vector<CouponUse>> CouponService::Uses(const std::vector<IssuedCoupo
 }
 
 Result<CouponRedemption> CouponService::RedemptionFor(const Actor& actor,
-                                                     const CouponCheckout& checkout,
-                                                     const std::vector<AppliedCoupon>& applied,
-                                                     const std::string& txn_ref) {
+                                                      const CouponCheckout& checkout,
+                                                      const std::vector<AppliedCoupon>& applied,
+                                                      const std::string& txn_ref) {
   if (auto ok = Require(actor.principal, Permission::kCheckout); !ok) return Fail(ok.error());
   if (auto ok = RequireStore(actor, checkout.store_id); !ok) return Fail(ok.error());
   const Instant now = clock_.Now();
@@ -498,8 +498,8 @@ Result<CouponRedemption> CouponService::RedemptionFor(const Actor& actor,
   }
   auto uses = Uses(redeemed, checkout.store_zone);
   if (!uses) return Fail(uses.error());
-  return CouponRedemption{checkout.reservation_id, txn_ref, checkout.member_id, checkout.store_id,
-                          now, std::move(*uses)};
+  return CouponRedemption{checkout.reservation_id, txn_ref, checkout.member_id,
+                          checkout.store_id,       now,     std::move(*uses)};
 }
 
 Status CouponService::Redeem(const Actor& actor, const CouponCheckout& checkout,

@@ -61,8 +61,8 @@ LedgerContext PointsService::Context(const ProgramConfig& program, const Actor& 
 }
 
 LedgerDecision PointsService::Deciding(const ProgramConfig& program, const Actor& actor,
-                                      std::optional<std::string> store_id,
-                                      LedgerOperation op) const {
+                                       std::optional<std::string> store_id,
+                                       LedgerOperation op) const {
   auto kept = std::make_shared<const ProgramConfig>(program);
   // The context refers to *kept, which the decision owns.
   LedgerContext ctx = Context(*kept, actor, std::move(store_id));
@@ -211,9 +211,9 @@ Result<LedgerDecision> PointsService::RewardDebit(const Actor& actor, const std:
                   });
 }
 
-Result<LedgerDecision> PointsService::SaleDecision(const Actor& actor,
-                                                   const std::string& member_id, int64_t redeem,
-                                                   int64_t earn, const PointsReason& why) {
+Result<LedgerDecision> PointsService::SaleDecision(const Actor& actor, const std::string& member_id,
+                                                   int64_t redeem, int64_t earn,
+                                                   const PointsReason& why) {
   if (redeem > 0) {
     if (auto ok = Require(actor.principal, Permission::kPointsRedeem); !ok) {
       return Fail(ok.error());
@@ -222,19 +222,18 @@ Result<LedgerDecision> PointsService::SaleDecision(const Actor& actor,
   auto program = Program();
   if (!program) return Fail(program.error());
   if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
-  return Deciding(
-      *program, actor, why.store_id,
-      [redeem, earn, why](const AccountState& state,
-                          const LedgerContext& ctx) -> Result<LedgerChange> {
-        LedgerChange change{state, {}, {}};
-        if (redeem > 0) {
-          auto debit = Debit(state, ctx, redeem, EntryKind::kRedeem, why.ref_type, why.ref_id,
-                             "points used at the till: " + why.reason);
-          if (!debit) return debit;
-          change = std::move(*debit);
-        }
-        return ThenEarn(std::move(change), ctx, earn, why);
-      });
+  return Deciding(*program, actor, why.store_id,
+                  [redeem, earn, why](const AccountState& state,
+                                      const LedgerContext& ctx) -> Result<LedgerChange> {
+                    LedgerChange change{state, {}, {}};
+                    if (redeem > 0) {
+                      auto debit = Debit(state, ctx, redeem, EntryKind::kRedeem, why.ref_type,
+                                         why.ref_id, "points used at the till: " + why.reason);
+                      if (!debit) return debit;
+                      change = std::move(*debit);
+                    }
+                    return ThenEarn(std::move(change), ctx, earn, why);
+                  });
 }
 
 Result<LedgerDecision> PointsService::OfflineSaleDecision(const Actor& actor,
@@ -244,19 +243,19 @@ Result<LedgerDecision> PointsService::OfflineSaleDecision(const Actor& actor,
   auto program = Program();
   if (!program) return Fail(program.error());
   if (auto ok = RequireMember(member_id); !ok) return Fail(ok.error());
-  return Deciding(
-      *program, actor, why.store_id,
-      [redeem, coverable, earn, why](const AccountState& state,
-                                     const LedgerContext& ctx) -> Result<LedgerChange> {
-        LedgerChange change{state, {}, {}};
-        if (redeem > 0) {
-          auto granted = DebitGranted(state, ctx, redeem, coverable, why.ref_type, why.ref_id,
-                                      "points used at an offline till: " + why.reason);
-          if (!granted) return Fail(granted.error());
-          change = std::move(granted->change);
-        }
-        return ThenEarn(std::move(change), ctx, earn, why);
-      });
+  return Deciding(*program, actor, why.store_id,
+                  [redeem, coverable, earn, why](const AccountState& state,
+                                                 const LedgerContext& ctx) -> Result<LedgerChange> {
+                    LedgerChange change{state, {}, {}};
+                    if (redeem > 0) {
+                      auto granted =
+                          DebitGranted(state, ctx, redeem, coverable, why.ref_type, why.ref_id,
+                                       "points used at an offline till: " + why.reason);
+                      if (!granted) return Fail(granted.error());
+                      change = std::move(granted->change);
+                    }
+                    return ThenEarn(std::move(change), ctx, earn, why);
+                  });
 }
 
 Result<LedgerDecision> PointsService::ReturnDecision(const Actor& actor,
@@ -265,25 +264,25 @@ Result<LedgerDecision> PointsService::ReturnDecision(const Actor& actor,
                                                      const PointsReason& why) {
   auto program = Program();
   if (!program) return Fail(program.error());
-  return Deciding(
-      *program, actor, why.store_id,
-      [sale_txn_id, claw_back, restore, why](const AccountState& state,
-                                             const LedgerContext& ctx) -> Result<LedgerChange> {
-        LedgerChange change{state, {}, {}};
-        if (claw_back > 0) {
-          auto taken = ClawBack(state, ctx, sale_txn_id, claw_back, why.ref_type, why.ref_id,
-                                "returned: " + why.reason);
-          if (!taken) return taken;
-          change = std::move(*taken);
-        }
-        if (restore > 0) {
-          auto back = Credit(change.state, ctx, restore, EntryKind::kReverse, "refund",
-                             why.ref_type, why.ref_id, "points given back: " + why.reason);
-          if (!back) return back;
-          change = Combine(std::move(change), *back);
-        }
-        return change;
-      });
+  return Deciding(*program, actor, why.store_id,
+                  [sale_txn_id, claw_back, restore, why](
+                      const AccountState& state, const LedgerContext& ctx) -> Result<LedgerChange> {
+                    LedgerChange change{state, {}, {}};
+                    if (claw_back > 0) {
+                      auto taken = ClawBack(state, ctx, sale_txn_id, claw_back, why.ref_type,
+                                            why.ref_id, "returned: " + why.reason);
+                      if (!taken) return taken;
+                      change = std::move(*taken);
+                    }
+                    if (restore > 0) {
+                      auto back =
+                          Credit(change.state, ctx, restore, EntryKind::kReverse, "refund",
+                                 why.ref_type, why.ref_id, "points given back: " + why.reason);
+                      if (!back) return back;
+                      change = Combine(std::move(change), *back);
+                    }
+                    return change;
+                  });
 }
 
 Result<Adjustment> PointsService::RequestAdjustment(const Actor& actor, const std::string& member_id,

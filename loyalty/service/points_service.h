@@ -113,8 +113,9 @@ class PointsService {
                                              const PointsReason& why);
   // A return's points: up to `claw_back` of what sale `sale_txn_id` earned is taken back (per the
   // refund policy), and `restore` redeemed points are credited back, under the return's id.
-  Result<LedgerDecision> ReturnDecision(const Actor& actor, const std::string& sale_txn_id, int64_t claw_back,
-                                        int64_t restore, const PointsReason& why);
+  Result<LedgerDecision> ReturnDecision(const Actor& actor, const std::string& sale_txn_id,
+                                        int64_t claw_back, int64_t restore,
+                                        const PointsReason& why);
 
   // Applied at once when |points| <= the approval threshold, otherwise pending approval.
   Result<Adjustment> RequestAdjustment(const Actor& actor, const std::string& member_id,

@@ -15,23 +15,26 @@ constexpr auto kMaxClockAhead = std::chrono::seconds(300);
 bool PlainId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '/';
   });
 }
 
 std::vector<TillLine> TillLinesOf(const std::vector<BasketLine>& lines) {
   std::vector<TillLine> out;
   for (const BasketLine& l : lines) {
-    out.push_back(TillLine{l.line_no, l.sku, l.category, l.qty, l.qty > 0 ? l.net_minor / l.qty : 0});
+    out.push_back(
+        TillLine{l.line_no, l.sku, l.category, l.qty, l.qty > 0 ? l.net_minor / l.qty : 0});
   }
   return out;
 }
 
 Error Reused(const TillTxn& till, const std::string& txn_id) {
-  Error e{Code::kFailedPrecondition, "pos_txn_id_reused",
-          "transaction " + till.pos_txn_id + " of this till was committed with other content; "
-          "use a new pos_txn_id for a new transaction",
+  Error e{Code::kFailedPrecondition,
+          "pos_txn_id_reused",
+          "transaction " + till.pos_txn_id +
+              " of this till was committed with other content; "
+              "use a new pos_txn_id for a new transaction",
           {}};
   return e.With("transaction_id", txn_id);
 }
@@ -54,9 +57,7 @@ Result<int64_t> Tendered(const std::vector<Tender>& tenders) {
   return sum;
 }
 
-Error WithDue(Error e, int64_t due_minor) {
-  return e.With("due_minor", std::to_string(due_minor));
-}
+Error WithDue(Error e, int64_t due_minor) { return e.With("due_minor", std::to_string(due_minor)); }
 
 }  // namespace
 
@@ -173,9 +174,8 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
     return InvalidField("quote_id", "invalid_offline_sale",
                         "a sale recorded offline has no quote; send its lines");
   }
-  QuoteRequest q{request.quote_id, till->store_id,        till->terminal_id,
-                 request.member_id, request.lines,         request.coupon_codes,
-                 request.redeem_points};
+  QuoteRequest q{request.quote_id, till->store_id,       till->terminal_id,    request.member_id,
+                 request.lines,    request.coupon_codes, request.redeem_points};
   // Offline, the points were granted already: they are priced and debited below, not checked.
   if (request.offline) q.redeem_points = 0;
   std::optional<int64_t> quoted_due;
@@ -205,16 +205,18 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
   if (!priced) return replay_or(priced.error());
   const StoredQuote& quote = priced->quote;
   if (quoted_due && *quoted_due != quote.due_minor) {
-    Error e{Code::kFailedPrecondition, "quote_changed",
-            "the amount due is now " + ReceiptAmount(quote.due_minor, priced->currency) +
-                " (was " + ReceiptAmount(*quoted_due, priced->currency) +
+    Error e{Code::kFailedPrecondition,
+            "quote_changed",
+            "the amount due is now " + ReceiptAmount(quote.due_minor, priced->currency) + " (was " +
+                ReceiptAmount(*quoted_due, priced->currency) +
                 "): the quote expired or the basket changed; confirm with the shopper and "
                 "commit again",
             {}};
     return replay_or(WithDue(std::move(e), quote.due_minor));
   }
   if (!request.offline && !request.tenders.empty() && *tendered < quote.due_minor) {
-    Error e{Code::kFailedPrecondition, "tenders_short",
+    Error e{Code::kFailedPrecondition,
+            "tenders_short",
             "the tenders cover " + ReceiptAmount(*tendered, priced->currency) + " of " +
                 ReceiptAmount(quote.due_minor, priced->currency) + " due",
             {}};
@@ -269,11 +271,11 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
 
   SaleCommit sale{t, std::nullopt, std::nullopt, std::nullopt};
   if (!priced->coupons.applied.empty()) {
-    auto redemption = coupons_.RedemptionFor(
-        actor,
-        CouponCheckout{quote.quote_id, quote.member_id, quote.store_id, priced->store_zone,
-                       quote.lines, quote.coupon_codes},
-        priced->coupons.applied, t.txn_id);
+    auto redemption =
+        coupons_.RedemptionFor(actor,
+                               CouponCheckout{quote.quote_id, quote.member_id, quote.store_id,
+                                              priced->store_zone, quote.lines, quote.coupon_codes},
+                               priced->coupons.applied, t.txn_id);
     if (!redemption) return Fail(redemption.error());
     sale.coupons = std::move(*redemption);
   }
@@ -281,17 +283,15 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
     const PointsReason why{"transaction", t.txn_id, "sale " + t.pos_txn_id + " at " + t.store_id,
                            t.store_id};
     if (t.points_redeemed > 0 || t.points_earned > 0) {
-      auto points =
-          t.offline ? points_.OfflineSaleDecision(actor, *t.member_id, t.points_redeemed,
-                                                  offline_allowance, t.points_earned, why)
-                    : points_.SaleDecision(actor, *t.member_id, t.points_redeemed,
-                                           t.points_earned, why);
+      auto points = t.offline ? points_.OfflineSaleDecision(actor, *t.member_id, t.points_redeemed,
+                                                            offline_allowance, t.points_earned, why)
+                              : points_.SaleDecision(actor, *t.member_id, t.points_redeemed,
+                                                     t.points_earned, why);
       if (!points) return Fail(points.error());
       sale.points = std::move(*points);
     }
-    auto tier = tiers_.PurchaseUpdate(actor, *t.member_id,
-                                      TierActivity{t.occurred_at, paid_total, t.points_earned, 1},
-                                      t.txn_id);
+    auto tier = tiers_.PurchaseUpdate(
+        actor, *t.member_id, TierActivity{t.occurred_at, paid_total, t.points_earned, 1}, t.txn_id);
     if (!tier) return Fail(tier.error());
     sale.tier = std::move(*tier);
   }
@@ -342,8 +342,7 @@ Result<CommitOutcome> SaleService::Void(const Actor& actor, const TillTxn& till,
 
 Result<CommitOutcome> SaleService::Undo(const Actor& actor, const TillTxn& till,
                                         const std::string& sale_txn_id,
-                                        const std::vector<ReturnLineRequest>& lines,
-                                        bool is_void) {
+                                        const std::vector<ReturnLineRequest>& lines, bool is_void) {
   auto earlier = Earlier(till);
   if (!earlier) return Fail(earlier.error());
   if (*earlier) return std::move(**earlier);
@@ -396,16 +395,16 @@ Result<CommitOutcome> SaleService::Undo(const Actor& actor, const TillTxn& till,
                                  sale.pos_txn_id + " at " + sale.store_id,
                              out.store_id};
       if (out.points_clawed_back > 0 || out.points_restored > 0) {
-        auto points = points_.ReturnDecision(actor, sale.txn_id,
-                                             out.points_clawed_back, out.points_restored, why);
+        auto points = points_.ReturnDecision(actor, sale.txn_id, out.points_clawed_back,
+                                             out.points_restored, why);
         if (!points) return Fail(points.error());
         effects.points = std::move(*points);
       }
-      auto tier = tiers_.ReturnUpdate(
-          actor, *sale.member_id,
-          TierActivity{out.occurred_at, -plan.refund_minor, -plan.claw_back_points,
-                       plan.completes_sale ? -1 : 0},
-          out.txn_id);
+      auto tier =
+          tiers_.ReturnUpdate(actor, *sale.member_id,
+                              TierActivity{out.occurred_at, -plan.refund_minor,
+                                           -plan.claw_back_points, plan.completes_sale ? -1 : 0},
+                              out.txn_id);
       if (!tier) return Fail(tier.error());
       effects.tier = std::move(*tier);
     }
@@ -442,8 +441,8 @@ Result<std::optional<PosTransaction>> SaleService::FindByTill(const std::string&
   return transactions_.FindByTill(store_id, terminal_id, pos_txn_id);
 }
 
-Result<std::vector<PosTransaction>> SaleService::OfflineReconciliation(
-    const Actor& actor, const PosReportQuery& q) {
+Result<std::vector<PosTransaction>> SaleService::OfflineReconciliation(const Actor& actor,
+                                                                       const PosReportQuery& q) {
   if (auto ok = RequireReports(actor, q); !ok) return Fail(ok.error());
   auto rows =
       transactions_.OfflineReconciliation(q.store_id, q.from, q.to, std::clamp(q.limit, 1, 1000));
@@ -458,7 +457,8 @@ Result<std::vector<PosException>> SaleService::Exceptions(const Actor& actor,
   if (auto ok = RequireReports(actor, q); !ok) return Fail(ok.error());
   auto rows = transactions_.Exceptions(q.store_id, q.from, q.to, std::clamp(q.limit, 1, 1000));
   if (!rows) return Fail(rows.error());
-  std::erase_if(*rows, [&](const PosException& e) { return !actor.principal.SeesStore(e.store_id); });
+  std::erase_if(*rows,
+                [&](const PosException& e) { return !actor.principal.SeesStore(e.store_id); });
   return rows;
 }
 

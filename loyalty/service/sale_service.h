@@ -69,10 +69,9 @@ struct PosReportQuery {
 
 class SaleService {
  public:
-  SaleService(PosTransactionStore& transactions, CheckoutService& checkout,
-              MemberService& members, PointsService& points, TierService& tiers,
-              CouponService& coupons, RandomSource& random, const Clock& clock,
-              ReferralService* referrals = nullptr)
+  SaleService(PosTransactionStore& transactions, CheckoutService& checkout, MemberService& members,
+              PointsService& points, TierService& tiers, CouponService& coupons,
+              RandomSource& random, const Clock& clock, ReferralService* referrals = nullptr)
       : transactions_(transactions),
         checkout_(checkout),
         members_(members),

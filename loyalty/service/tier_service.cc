@@ -50,27 +50,30 @@ Result<TierUpdate> TierService::PurchaseUpdate(const Actor& actor, const std::st
   const TierRules rules = program->tiers;
   const std::string zone = program->time_zone;
   return TierUpdate{
-      member_id, rules.levels.front().code,
-      TierActivityRecord{ports_.random.NewId(), ref, activity}, ActivitiesSince(activity.at),
+      member_id,
+      rules.levels.front().code,
+      TierActivityRecord{ports_.random.NewId(), ref, activity},
+      ActivitiesSince(activity.at),
       actor.principal.staff_id,
-      [rules, zone, at = activity.at](TierStatus& status,
-                                      const TierRecord& record) -> Result<std::optional<TierChange>> {
+      [rules, zone, at = activity.at](
+          TierStatus& status, const TierRecord& record) -> Result<std::optional<TierChange>> {
         const auto window = QualificationWindow(rules, at, record.enrolled_at, zone);
         return Upgrade(rules, status, QualifyingValue(rules, record.activities, window), at, zone);
       }};
 }
 
 Result<TierUpdate> TierService::ReturnUpdate(const Actor& actor, const std::string& member_id,
-                                             const TierActivity& activity,
-                                             const std::string& ref) {
+                                             const TierActivity& activity, const std::string& ref) {
   auto program = ports_.program.Current();
   if (!program) return Fail(program.error());
   const TierRules rules = program->tiers;
   const std::string zone = program->time_zone;
   const Instant now = ports_.clock.Now();
   return TierUpdate{
-      member_id, rules.levels.front().code,
-      TierActivityRecord{ports_.random.NewId(), ref, activity}, ActivitiesSince(now),
+      member_id,
+      rules.levels.front().code,
+      TierActivityRecord{ports_.random.NewId(), ref, activity},
+      ActivitiesSince(now),
       actor.principal.staff_id,
       [rules, zone, now](TierStatus& status,
                          const TierRecord& record) -> Result<std::optional<TierChange>> {
@@ -88,9 +91,9 @@ Result<std::optional<TierChange>> TierService::RecordPurchase(const Actor& actor
                                                               const std::string& ref) {
   auto update = PurchaseUpdate(actor, member_id, activity, ref);
   if (!update) return Fail(update.error());
-  auto applied = ports_.tiers.Apply(update->member_id, update->base_tier, update->activity,
-                                    update->activities_since, update->staff_id, update->decide,
-                                    std::nullopt);
+  auto applied =
+      ports_.tiers.Apply(update->member_id, update->base_tier, update->activity,
+                         update->activities_since, update->staff_id, update->decide, std::nullopt);
   if (!applied) return Fail(applied.error());
   return applied->second;
 }

@@ -17,14 +17,15 @@ using nlohmann::json;
 class PosJournalE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    suite_ = SuiteServer::Start(
-        [](SuiteServer& s) { AddStoresAndTills(s, {"S1"}, {"S1-T1", "S1-T2"}, keys_); });
+    suite_ = SuiteServer::Start([](SuiteServer& s) {
+      AddStoresAndTills(s, {"S1"}, {"S1-T1", "S1-T2"}, keys_);
+    });
     if (!suite_ || !suite_->server) return;
     json program = suite_->http->Get("/v1/program", suite_->Token("admin")).Json();
     program["pending_days"] = 0;
     program["offline"] = {{"max_redeem_points_per_day", 300}};
-    const HttpResult saved = suite_->http->Request("PUT", "/v1/program", program.dump(),
-                                                   Bearer(suite_->Token("admin")));
+    const HttpResult saved =
+        suite_->http->Request("PUT", "/v1/program", program.dump(), Bearer(suite_->Token("admin")));
     ready_ = saved.status == 200;
     EXPECT_TRUE(ready_) << saved.body;
   }
@@ -32,9 +33,7 @@ class PosJournalE2e : public ::testing::Test {
     if (suite_) suite_->ExpectCleanStop();
     suite_.reset();
   }
-  void SetUp() override {
-    ASSERT_TRUE(suite_ && suite_->server && ready_) << "suite setup failed";
-  }
+  void SetUp() override { ASSERT_TRUE(suite_ && suite_->server && ready_) << "suite setup failed"; }
 
   HttpClient& http() { return *suite_->http; }
   const std::string& Token(const std::string& user) { return suite_->Token(user); }
@@ -65,9 +64,15 @@ class PosJournalE2e : public ::testing::Test {
     return json{{"pos_txn_id", pos_txn_id},
                 {"member_id", member},
                 {"lines",
-                 {{{"line_no", 1}, {"sku", "RICE-5KG"}, {"category", "grocery"}, {"qty", 2},
+                 {{{"line_no", 1},
+                   {"sku", "RICE-5KG"},
+                   {"category", "grocery"},
+                   {"qty", 2},
                    {"unit_price_minor", 4500}},
-                  {{"line_no", 2}, {"sku", "OIL-1L"}, {"category", "grocery"}, {"qty", 1},
+                  {{"line_no", 2},
+                   {"sku", "OIL-1L"},
+                   {"category", "grocery"},
+                   {"qty", 1},
                    {"unit_price_minor", 3000}}}}};
   }
 
@@ -107,9 +112,8 @@ class PosJournalE2e : public ::testing::Test {
 TEST_F(PosJournalE2e, AnUploadAppliesOnceReportsGapsAndReconcilesWhatTheTillGranted) {
   const std::string member = Enrol();
   // 200 points to start with (approved adjustment), and one sale made online before the outage.
-  const HttpResult asked =
-      http().Post("/v1/members/" + member + "/points/adjustments",
-                  {{"points", 200}, {"reason", "welcome"}}, Token("manager1"));
+  const HttpResult asked = http().Post("/v1/members/" + member + "/points/adjustments",
+                                       {{"points", 200}, {"reason", "welcome"}}, Token("manager1"));
   ASSERT_EQ(asked.status, 201) << asked.body;
   json online = Sale("T-0998", member);
   online["store_id"] = "S1";
@@ -123,7 +127,8 @@ TEST_F(PosJournalE2e, AnUploadAppliesOnceReportsGapsAndReconcilesWhatTheTillGran
   sale["redeem_points"] = 500;
   const std::vector<Entry> entries = {
       {1, pos::JournalEntryType::kSale, sale},
-      {2, pos::JournalEntryType::kReturn,
+      {2,
+       pos::JournalEntryType::kReturn,
        {{"return_txn_id", "T-1002"},
         {"transaction_pos_txn_id", "T-1001"},
         {"lines", {{{"line_no", 1}, {"qty", 1}}}}}},
@@ -160,9 +165,8 @@ TEST_F(PosJournalE2e, AnUploadAppliesOnceReportsGapsAndReconcilesWhatTheTillGran
   EXPECT_EQ(Available(member), after);
 
   // The write-off is on the reconciliation report; cashiers cannot read it.
-  const HttpResult report =
-      http().Get("/v1/reports/offline-reconciliation?store_id=S1&from=2026-01-01T00:00:00Z",
-                 Token("auditor"));
+  const HttpResult report = http().Get(
+      "/v1/reports/offline-reconciliation?store_id=S1&from=2026-01-01T00:00:00Z", Token("auditor"));
   ASSERT_EQ(report.status, 200) << report.body;
   bool listed = false;
   for (const json& item : Items(report)) {

@@ -40,8 +40,8 @@ class PosTransactionsE2e : public ::testing::Test {
     // Points usable at once (no return window), so balances show every step.
     json program = suite_->http->Get("/v1/program", suite_->Token("admin")).Json();
     program["pending_days"] = 0;
-    const HttpResult saved = suite_->http->Request("PUT", "/v1/program", program.dump(),
-                                                   Bearer(suite_->Token("admin")));
+    const HttpResult saved =
+        suite_->http->Request("PUT", "/v1/program", program.dump(), Bearer(suite_->Token("admin")));
     if (saved.status != 200) {
       ADD_FAILURE() << "program: " << saved.body;
       return;
@@ -220,14 +220,15 @@ TEST_F(PosTransactionsE2e, SaleReturnedInTwoPartsLeavesEverythingAsItWas) {
   EXPECT_EQ(refund1, rice_paid / 2);
   EXPECT_EQ(r1["points"]["clawed_back"], earned * refund1 / paid_total);
   EXPECT_EQ(r1["points"]["restored"], 500 * refund1 / paid_total);
-  const int64_t after_first = 610 - r1["points"]["clawed_back"].get<int64_t>() +
-                              r1["points"]["restored"].get<int64_t>();
+  const int64_t after_first =
+      610 - r1["points"]["clawed_back"].get<int64_t>() + r1["points"]["restored"].get<int64_t>();
   EXPECT_EQ(r1["points"]["balance"], after_first);
   EXPECT_EQ(Available(member), after_first);
   EXPECT_EQ(CouponState(member, code), "used") << "the coupon comes back only with the whole sale";
 
   // The rest: the other rice and the oil.
-  const HttpResult second = Return(sale_id, {{{"line_no", 1}, {"qty", 1}}, {{"line_no", 2}, {"qty", 1}}});
+  const HttpResult second =
+      Return(sale_id, {{{"line_no", 1}, {"qty", 1}}, {{"line_no", 2}, {"qty", 1}}});
   ASSERT_EQ(second.status, 201) << second.body;
   const json r2 = second.Json();
   EXPECT_EQ(refund1 + Minor(r2["refund"]), paid_total);
@@ -251,7 +252,8 @@ TEST_F(PosTransactionsE2e, SaleReturnedInTwoPartsLeavesEverythingAsItWas) {
   EXPECT_FALSE(HasLine(requoted.Json()["receipt"]["en"], "Saved this year")) << requoted.body;
 
   // The ledger tells the same story: redeem, earn, then per return a reversal and a give-back.
-  const json ledger = http().Get("/v1/members/" + member + "/ledger?limit=50", Token("auditor")).Json();
+  const json ledger =
+      http().Get("/v1/members/" + member + "/ledger?limit=50", Token("auditor")).Json();
   int64_t sum = 0;
   for (const json& e : ledger["items"]) sum += e.value("available_delta", int64_t{0});
   EXPECT_EQ(sum, 1000) << ledger.dump();
@@ -345,7 +347,8 @@ TEST_F(PosTransactionsE2e, PostVoidUndoesTheSaleAndCannotBeRepeatedUnderAnotherI
   json other = void_body;
   other["void_txn_id"] = NewTxnId();
   EXPECT_TRUE(IsProblem(Signed(path, other), 409, "transaction_voided"));
-  EXPECT_TRUE(IsProblem(Return(sale_id, {{{"line_no", 1}, {"qty", 1}}}), 409, "transaction_voided"));
+  EXPECT_TRUE(
+      IsProblem(Return(sale_id, {{{"line_no", 1}, {"qty", 1}}}), 409, "transaction_voided"));
   EXPECT_EQ(Available(member), 300);
 }
 
@@ -374,11 +377,12 @@ TEST_F(PosTransactionsE2e, PayToJoinEnrolsTheShopperWithTheirConsent) {
 
 TEST_F(PosTransactionsE2e, ReturnsWithoutReceiptAndRefundThenRebuyAreListedPerCashier) {
   // A return naming a sale this system never saw, with the goods described: accepted, flagged.
-  const HttpResult blind = Return("unknown-sale-1", {{{"line_no", 1},
-                                                      {"qty", 1},
-                                                      {"sku", "PERFUME-50ML"},
-                                                      {"category", "beauty"},
-                                                      {"unit_price_minor", 59900}}},
+  const HttpResult blind = Return("unknown-sale-1",
+                                  {{{"line_no", 1},
+                                    {"qty", 1},
+                                    {"sku", "PERFUME-50ML"},
+                                    {"category", "beauty"},
+                                    {"unit_price_minor", 59900}}},
                                   "S2-T1");
   ASSERT_EQ(blind.status, 201) << blind.body;
   EXPECT_EQ(blind.Json()["flags"], json::array({"no_original"}));
@@ -397,7 +401,10 @@ TEST_F(PosTransactionsE2e, ReturnsWithoutReceiptAndRefundThenRebuyAreListedPerCa
   ASSERT_EQ(returned.status, 201) << returned.body;
   json rebuy = Basket("S2-T1");
   rebuy["pos_txn_id"] = NewTxnId();
-  rebuy["lines"] = {{{"line_no", 1}, {"sku", "OIL-1L"}, {"category", "grocery"}, {"qty", 1},
+  rebuy["lines"] = {{{"line_no", 1},
+                     {"sku", "OIL-1L"},
+                     {"category", "grocery"},
+                     {"qty", 1},
                      {"unit_price_minor", 3000}}};
   const HttpResult rebought = Signed("/v1/pos/transactions", rebuy, "S2-T1");
   ASSERT_EQ(rebought.status, 201) << rebought.body;
@@ -467,7 +474,10 @@ TEST_F(PosTransactionsE2e, AReturnThatMovesNoPointsStillShowsTheBalance) {
   json body = Basket();
   body["member_id"] = member;
   body["pos_txn_id"] = NewTxnId();
-  body["lines"] = {{{"line_no", 1}, {"sku", "BAG"}, {"category", "misc"}, {"qty", 1},
+  body["lines"] = {{{"line_no", 1},
+                    {"sku", "BAG"},
+                    {"category", "misc"},
+                    {"qty", 1},
                     {"unit_price_minor", 50}}};  // ¥0.50 earns no point
   const HttpResult sold = Signed("/v1/pos/transactions", body);
   ASSERT_EQ(sold.status, 201) << sold.body;
@@ -483,7 +493,10 @@ TEST_F(PosTransactionsE2e, ReturningThePurchaseThatEarnedATierTakesTheTierBack) 
   json body = Basket();
   body["member_id"] = member;
   body["pos_txn_id"] = NewTxnId();
-  body["lines"] = {{{"line_no", 1}, {"sku", "TV-55"}, {"category", "electronics"}, {"qty", 1},
+  body["lines"] = {{{"line_no", 1},
+                    {"sku", "TV-55"},
+                    {"category", "electronics"},
+                    {"qty", 1},
                     {"unit_price_minor", 250000}}};  // ¥2500: silver is ¥2000 in 12 months
   const HttpResult sold = Signed("/v1/pos/transactions", body);
   ASSERT_EQ(sold.status, 201) << sold.body;

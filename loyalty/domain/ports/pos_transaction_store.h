@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "loyalty/common/error.h"
-#include "loyalty/domain/pos_transaction.h"
 #include "loyalty/domain/ports/coupon_repository.h"
 #include "loyalty/domain/ports/ledger_repository.h"
 #include "loyalty/domain/ports/tier_repository.h"
+#include "loyalty/domain/pos_transaction.h"
 
 namespace loyalty {
 
@@ -55,10 +55,10 @@ struct PosException {
   std::string kind;  // "return_without_receipt" or "refund_then_rebuy"
   std::string store_id;
   std::string cashier_id;
-  std::string txn_id;   // the return
+  std::string txn_id;  // the return
   std::string pos_txn_id;
   std::optional<std::string> rebuy_txn_id;  // refund_then_rebuy: the sale that bought it again
-  std::string sku;      // refund_then_rebuy
+  std::string sku;                          // refund_then_rebuy
   int64_t amount_minor = 0;
   Instant at{};
 };
