@@ -148,16 +148,6 @@ Result<std::string> BuildBase(const HttpRequest& request,
   return base;
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
-           &len) == nullptr) {
-    return {};  // never equal to a 32-byte signature, so a failure cannot verify
-  }
-  return std::string(reinterpret_cast<const char*>(out.data()), len);
-}
 
 bool MacMatches(std::string_view key, std::string_view base, std::string_view presented) {
   if (key.empty()) return false;
@@ -201,6 +191,17 @@ Status ReadParam(const sf::Parameters& params, std::string_view key, sf::Item::T
 }
 
 }  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+           &len) == nullptr) {
+    return {};  // never equal to a 32-byte signature, so a failure cannot verify
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
 
 std::optional<std::string> HttpRequest::Header(std::string_view name) const {
   std::optional<std::string> combined;

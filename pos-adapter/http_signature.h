@@ -45,6 +45,10 @@ struct SignatureParams {
   std::optional<std::string> tag;
 };
 
+// The raw 32-byte HMAC-SHA256 of `data` under `key` (empty if OpenSSL fails, so it never
+// verifies). Shared by request signatures and offline journal entries.
+std::string HmacSha256(std::string_view key, std::string_view data);
+
 // The "@signature-params" value: the inner list and its parameters in the order created,
 // expires, keyid, nonce, alg, tag, e.g. ("@method" "@path");created=1618884473;keyid="S1-T1".
 std::string SerializeSignatureParams(const SignatureParams& params);

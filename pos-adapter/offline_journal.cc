@@ -18,6 +18,7 @@
 #include "loyalty/common/time_format.h"
 #include "loyalty/domain/store_id.h"
 #include "pos-adapter/content_digest.h"
+#include "pos-adapter/http_signature.h"
 
 namespace loyalty::pos {
 namespace {
@@ -357,17 +358,6 @@ Result<JournalEntry> Entry(const Json& value, size_t index, int64_t previous_seq
   }
   entry.signature_b64 = std::move(*signature);
   return entry;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
-           &len) == nullptr) {
-    return {};  // never 32 bytes, so a failure cannot verify
-  }
-  return std::string(reinterpret_cast<const char*>(out.data()), len);
 }
 
 }  // namespace

@@ -61,20 +61,14 @@ class PosJournalE2e : public ::testing::Test {
 
   // A 2 × 45.00 + 1 × 30.00 basket for `member` as a sale body.
   static json Sale(const std::string& pos_txn_id, const std::string& member) {
-    return json{{"pos_txn_id", pos_txn_id},
-                {"member_id", member},
-                {"lines",
-                 {{{"line_no", 1},
-                   {"sku", "RICE-5KG"},
-                   {"category", "grocery"},
-                   {"qty", 2},
-                   {"unit_price_minor", 4500}},
-                  {{"line_no", 2},
-                   {"sku", "OIL-1L"},
-                   {"category", "grocery"},
-                   {"qty", 1},
-                   {"unit_price_minor", 3000}}}}};
+    json sale = RiceAndOilBasket();
+    sale.erase("store_id");  // an entry may leave the till to the batch
+    sale.erase("terminal_id");
+    sale["pos_txn_id"] = pos_txn_id;
+    sale["member_id"] = member;
+    return sale;
   }
+
 
   struct Entry {
     int64_t seq;

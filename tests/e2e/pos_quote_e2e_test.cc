@@ -147,21 +147,7 @@ class PosQuoteBase : public ::testing::Test {
   }
 
   // A basket of two lines (2 × 45.00 + 1 × 30.00 = 120.00) from `till`'s store.
-  static json Basket(const std::string& till = "S1-T1") {
-    return json{{"store_id", till.substr(0, 2)},
-                {"terminal_id", till},
-                {"lines",
-                 {{{"line_no", 1},
-                   {"sku", "RICE-5KG"},
-                   {"category", "grocery"},
-                   {"qty", 2},
-                   {"unit_price_minor", 4500}},
-                  {{"line_no", 2},
-                   {"sku", "OIL-1L"},
-                   {"category", "grocery"},
-                   {"qty", 1},
-                   {"unit_price_minor", 3000}}}}};
-  }
+  static json Basket(const std::string& till = "S1-T1") { return RiceAndOilBasket(till); }
   static json MemberBasket(const std::string& member_id, const std::string& till = "S1-T1") {
     json b = Basket(till);
     b["member_id"] = member_id;

@@ -74,4 +74,21 @@ inline std::map<std::string, std::string> SignedTillHeaders(const std::string& p
           {"Signature", signed_->signature}};
 }
 
+// The POS suites' basket from `till`'s store: 2 × 45.00 rice + 1 × 30.00 oil = 120.00.
+inline nlohmann::json RiceAndOilBasket(const std::string& till = "S1-T1") {
+  return nlohmann::json{{"store_id", till.substr(0, 2)},
+                        {"terminal_id", till},
+                        {"lines",
+                         {{{"line_no", 1},
+                           {"sku", "RICE-5KG"},
+                           {"category", "grocery"},
+                           {"qty", 2},
+                           {"unit_price_minor", 4500}},
+                          {{"line_no", 2},
+                           {"sku", "OIL-1L"},
+                           {"category", "grocery"},
+                           {"qty", 1},
+                           {"unit_price_minor", 3000}}}}};
+}
+
 }  // namespace loyalty::testing::e2e

@@ -128,21 +128,7 @@ class PosTransactionsE2e : public ::testing::Test {
   }
 
   // 2 × 45.00 rice + 1 × 30.00 oil = 120.00.
-  static json Basket(const std::string& till = "S1-T1") {
-    return json{{"store_id", till.substr(0, 2)},
-                {"terminal_id", till},
-                {"lines",
-                 {{{"line_no", 1},
-                   {"sku", "RICE-5KG"},
-                   {"category", "grocery"},
-                   {"qty", 2},
-                   {"unit_price_minor", 4500}},
-                  {{"line_no", 2},
-                   {"sku", "OIL-1L"},
-                   {"category", "grocery"},
-                   {"qty", 1},
-                   {"unit_price_minor", 3000}}}}};
-  }
+  static json Basket(const std::string& till = "S1-T1") { return RiceAndOilBasket(till); }
 
   static std::string NewTxnId() {
     static std::atomic<int> next{0};
