@@ -8,6 +8,7 @@
 #include "api/http/router.h"
 #include "api/http/terminal_auth.h"
 #include "api/metrics.h"
+#include "campaigns/service/segment_service.h"
 #include "loyalty/domain/ports/idempotency_store.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/checkout_service.h"
@@ -39,6 +40,7 @@ struct AppContext {
   SaleService& sales;
   pos::JournalService& journal;
   pos::PoslogImporter& poslog;
+  SegmentService& segments;
   TerminalAuthenticator& terminals;
   IdempotencyStore& idempotency;
   const Clock& clock;

@@ -39,9 +39,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       *rt->redis, rt->clock,
       RateLimitOptions{options.login_max_failures,
                        std::chrono::seconds(options.login_window_seconds)});
-  rt->members = std::make_unique<MemberService>(
-      MemberPorts{*rt->member_repository, *rt->pii, rt->random, rt->clock, *rt->member_cache,
-                  *rt->audit_log});
+  rt->members = std::make_unique<MemberService>(MemberPorts{
+      *rt->member_repository, *rt->pii, rt->random, rt->clock, *rt->member_cache, *rt->audit_log});
   rt->staff = std::make_unique<StaffService>(
       StaffPorts{*rt->staff_repository, *rt->hasher, rt->random, rt->clock, *rt->login_limiter,
                  *rt->audit_log},
@@ -54,10 +53,15 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
                                                     *rt->program, *rt->points, rt->clock);
   rt->purchases = std::make_unique<PurchaseService>(*rt->member_repository, *rt->pii, *rt->program,
                                                     *rt->points, *rt->tiers, rt->referrals.get());
+  rt->segment_store = std::make_unique<MysqlSegmentStore>(*rt->pool);
+  rt->segment_resolver = std::make_unique<MysqlSegmentResolver>(*rt->pool);
+  rt->segments = std::make_unique<SegmentService>(*rt->segment_store, *rt->segment_resolver,
+                                                  *rt->points, rt->random, rt->clock);
+  CouponServiceOptions coupon_options;
+  coupon_options.reservation_ttl = std::chrono::seconds(options.coupon_reservation_seconds);
   rt->coupons = std::make_unique<CouponService>(
       *rt->coupon_definitions, *rt->coupon_repository, *rt->coupon_jobs, *rt->members, *rt->tiers,
-      *rt->points, rt->random, rt->clock,
-      CouponServiceOptions{std::chrono::seconds(options.coupon_reservation_seconds)});
+      *rt->points, rt->random, rt->clock, coupon_options, rt->segments.get());
   const auto qr_key = DeriveKey(*key, "loyalty/member-qr/v1");
   rt->member_tokens = std::make_unique<pos::HmacMemberTokens>(
       std::string(reinterpret_cast<const char*>(qr_key.data()), qr_key.size()));

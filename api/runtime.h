@@ -5,6 +5,8 @@
 
 #include "api/http/terminal_auth.h"
 #include "api/server_options.h"
+#include "campaigns/mysql/mysql_segment_store.h"
+#include "campaigns/service/segment_service.h"
 #include "loyalty/crypto/openssl_crypto.h"
 #include "loyalty/mysql/migrator.h"
 #include "loyalty/mysql/mysql_audit_log.h"
@@ -70,6 +72,9 @@ struct Runtime {
   std::unique_ptr<PointsService> points;
   std::unique_ptr<TierService> tiers;
   std::unique_ptr<ReferralService> referrals;
+  std::unique_ptr<MysqlSegmentStore> segment_store;
+  std::unique_ptr<MysqlSegmentResolver> segment_resolver;
+  std::unique_ptr<SegmentService> segments;
   std::unique_ptr<CouponService> coupons;
   std::unique_ptr<PurchaseService> purchases;
   std::unique_ptr<RedisNonceStore> nonces;

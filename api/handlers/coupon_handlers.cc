@@ -24,7 +24,7 @@ std::string RepeatRef(const HttpRequest& req, const Actor& actor) {
 HttpResponse IssueHandler(AppContext& app, HttpRequest& req) {
   auto actor = Authenticate(app, req);
   if (!actor) return Problem(actor.error(), req.request_id);
-  auto body = ReadJsonObject(req, {"member_ids", "count", "prefix"});
+  auto body = ReadJsonObject(req, {"member_ids", "count", "segment_id", "prefix"});
   if (!body) return body.error();
   IssueRequest request;
   auto members = OptionalStringArray(*body, "member_ids");
@@ -33,13 +33,17 @@ HttpResponse IssueHandler(AppContext& app, HttpRequest& req) {
   auto count = OptionalInt64(*body, "count");
   if (!count) return Problem(count.error(), req.request_id);
   request.count = *count;
+  auto segment = OptionalString(*body, "segment_id");
+  if (!segment) return Problem(segment.error(), req.request_id);
+  request.segment_id = *segment;
   auto prefix = OptionalString(*body, "prefix");
   if (!prefix) return Problem(prefix.error(), req.request_id);
   request.prefix = prefix->value_or("");
   auto result = app.coupons.Issue(*actor, req.path_params["id"], request, RepeatRef(req, *actor));
   if (!result) return Problem(result.error(), req.request_id);
   if (result->job) {
-    // 202: the codes are made in the background; poll the job, then download its CSV.
+    // 202: the coupons are made in the background; poll the job (anonymous codes: then download
+    // its CSV).
     HttpResponse r = JsonResponse(202, Json{{"job", IssueJobJson(*result->job)}});
     r.headers.emplace_back("Location", "/v1/coupon-issue-jobs/" + result->job->job_id);
     return r;
@@ -75,18 +79,19 @@ HttpResponse JobCodesHandler(AppContext& app, HttpRequest& req) {
 
 void AddCouponRoutes(Router& router, AppContext& app) {
   router.Add("POST", "/v1/coupon-definitions", Idempotent(app, [&app](HttpRequest& req) {
-    auto actor = Authenticate(app, req);
-    if (!actor) return Problem(actor.error(), req.request_id);
-    auto body = ReadJsonObject(req);  // the mapper reports unknown fields with their path
-    if (!body) return body.error();
-    auto definition = CouponDefinitionFromJson(*body);
-    if (!definition) return Problem(definition.error(), req.request_id);
-    auto created = app.coupons.CreateDefinition(*actor, std::move(*definition));
-    if (!created) return Problem(created.error(), req.request_id);
-    HttpResponse r = JsonResponse(201, CouponDefinitionToJson(*created));
-    r.headers.emplace_back("Location", "/v1/coupon-definitions/" + created->id);
-    return r;
-  }));
+               auto actor = Authenticate(app, req);
+               if (!actor) return Problem(actor.error(), req.request_id);
+               auto body =
+                   ReadJsonObject(req);  // the mapper reports unknown fields with their path
+               if (!body) return body.error();
+               auto definition = CouponDefinitionFromJson(*body);
+               if (!definition) return Problem(definition.error(), req.request_id);
+               auto created = app.coupons.CreateDefinition(*actor, std::move(*definition));
+               if (!created) return Problem(created.error(), req.request_id);
+               HttpResponse r = JsonResponse(201, CouponDefinitionToJson(*created));
+               r.headers.emplace_back("Location", "/v1/coupon-definitions/" + created->id);
+               return r;
+             }));
 
   router.Add("GET", "/v1/coupon-definitions/:id", [&app](HttpRequest& req) {
     auto actor = Authenticate(app, req);

@@ -18,12 +18,11 @@ Json CouponViewJson(const CouponView& view) {
   const IssuedCoupon& c = view.coupon;
   Json redeemed;  // null unless used
   if (c.status == CouponStatus::kRedeemed) {
-    redeemed =
-        Json{{"txn_ref", Optional(c.redeemed_txn)},
-             {"at", Optional(c.redeemed_at)},
-             {"store_id", Optional(c.redeemed_store_id)},
-             {"member_id", Optional(c.redeemed_member_id)},
-             {"discount", MoneyJson(Money{c.discount_minor, view.currency})}};
+    redeemed = Json{{"txn_ref", Optional(c.redeemed_txn)},
+                    {"at", Optional(c.redeemed_at)},
+                    {"store_id", Optional(c.redeemed_store_id)},
+                    {"member_id", Optional(c.redeemed_member_id)},
+                    {"discount", MoneyJson(Money{c.discount_minor, view.currency})}};
   }
   const bool reserved = view.state == CouponWalletState::kReserved;
   return Json{
@@ -56,6 +55,7 @@ Json IssuedCodeJson(const IssuedCoupon& c) {
 Json IssueJobJson(const IssueJob& job) {
   return Json{{"job_id", job.job_id},
               {"definition_id", job.definition_id},
+              {"segment_id", job.segment_id ? Json(*job.segment_id) : Json()},
               {"state", IssueJobStateName(job.state)},
               {"requested", job.requested},
               {"issued", job.issued},

@@ -19,7 +19,8 @@ void AddCouponRoutes(Router& router, AppContext& app);  // definitions, issue jo
 void AddPosTransactionRoutes(Router& router, AppContext& app);
 // /v1/pos/journal (terminal signatures), /v1/reports/offline-reconciliation
 void AddPosJournalRoutes(Router& router, AppContext& app);
-void AddPoslogRoutes(Router& router, AppContext& app);  // /v1/pos/poslog (staff)
+void AddPoslogRoutes(Router& router, AppContext& app);   // /v1/pos/poslog (staff)
+void AddSegmentRoutes(Router& router, AppContext& app);  // /v1/segments*
 
 inline void AddAllRoutes(Router& router, AppContext& app) {
   AddOpsRoutes(router, app);
@@ -33,6 +34,7 @@ inline void AddAllRoutes(Router& router, AppContext& app) {
   AddPosTransactionRoutes(router, app);
   AddPosJournalRoutes(router, app);
   AddPoslogRoutes(router, app);
+  AddSegmentRoutes(router, app);
 }
 
 // A JSON response with the given status.

@@ -51,11 +51,21 @@ Result<std::optional<date::year_month_day>> ValidBirthday(std::string_view raw,
 
 const char* ConsentChannelName(ConsentChannel c) {
   switch (c) {
-    case ConsentChannel::kSms: return "sms";
-    case ConsentChannel::kEmail: return "email";
-    case ConsentChannel::kWechat: return "wechat";
+    case ConsentChannel::kSms:
+      return "sms";
+    case ConsentChannel::kEmail:
+      return "email";
+    case ConsentChannel::kWechat:
+      return "wechat";
   }
   return "?";
+}
+
+std::optional<ConsentChannel> ParseConsentChannel(const std::string& name) {
+  for (ConsentChannel c : kConsentChannels) {
+    if (name == ConsentChannelName(c)) return c;
+  }
+  return std::nullopt;
 }
 
 bool Consents::Get(ConsentChannel c) const {

@@ -15,19 +15,20 @@ const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 enum class Permission {
-  kMembersRead,    // get and look up members
-  kMembersWrite,   // enrol, edit profile and consents
-  kMembersExport,  // everything held about a member (data subject request)
-  kMembersErase,   // erasure on request
-  kStaffManage,    // create staff accounts
-  kAuditRead,      // read the audit log (store-scoped roles see only their stores)
-  kPointsRedeem,   // spend a member's points (till, service desk) and move them between members
-  kPointsAdjust,   // manual corrections; large ones need a second person's approval
-  kProgramRead,    // see the program configuration
-  kProgramWrite,   // change the program configuration
-  kReportsRead,    // liability and other finance reports
-  kCouponsManage,  // create coupon definitions, issue and revoke coupons
-  kCheckout,       // quote and commit sales at a till (coupons reserved and redeemed)
+  kMembersRead,      // get and look up members
+  kMembersWrite,     // enrol, edit profile and consents
+  kMembersExport,    // everything held about a member (data subject request)
+  kMembersErase,     // erasure on request
+  kStaffManage,      // create staff accounts
+  kAuditRead,        // read the audit log (store-scoped roles see only their stores)
+  kPointsRedeem,     // spend a member's points (till, service desk) and move them between members
+  kPointsAdjust,     // manual corrections; large ones need a second person's approval
+  kProgramRead,      // see the program configuration
+  kProgramWrite,     // change the program configuration
+  kReportsRead,      // liability and other finance reports
+  kCouponsManage,    // create coupon definitions, issue and revoke coupons
+  kCheckout,         // quote and commit sales at a till (coupons reserved and redeemed)
+  kCampaignsManage,  // segments (and, with them, what campaigns target)
 };
 
 bool RoleAllows(Role role, Permission permission);

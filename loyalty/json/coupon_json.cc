@@ -3,6 +3,8 @@
 // program_json.cc.
 #include "loyalty/json/coupon_json.h"
 
+#include <date/date.h>
+
 #include <algorithm>
 #include <chrono>
 #include <concepts>
@@ -15,8 +17,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <date/date.h>
 
 #include "loyalty/common/time_format.h"
 #include "loyalty/common/utf8.h"
@@ -123,31 +123,16 @@ struct EnumInfo<CouponPeriod> {
 };
 
 template <typename E>
-concept Enum = requires { EnumInfo<E>::kAll; };
+concept Enum = requires {
+  EnumInfo<E>::kAll;
+};
 
 // This codec's own value type, declared before the shared reader and writer use it.
 Json ToJson(const std::optional<Instant>& v);
 Status Read(const Json& v, const std::string& path, std::optional<Instant>& out);
 
 #include "loyalty/json/field_codec.inc"
-
-// ---- Own value type ---------------------------------------------------------------------
-
-Json ToJson(const std::optional<Instant>& v) { return v ? Json(FormatInstant(*v)) : Json(nullptr); }
-Status Read(const Json& v, const std::string& path, std::optional<Instant>& out) {
-  if (v.is_null()) {
-    out.reset();
-    return {};
-  }
-  constexpr char kShape[] =
-      "must be an RFC 3339 instant such as \"2026-11-23T15:35:25Z\" or "
-      "\"2026-11-23T23:35:25.123456+08:00\", or null";
-  if (!v.is_string()) return Bad(path, kShape);
-  const auto parsed = ParseInstant(v.get_ref<const std::string&>());
-  if (!parsed) return Bad(path, kShape);
-  out = *parsed;
-  return {};
-}
+#include "loyalty/json/optional_instant_codec.inc"
 }  // namespace
 
 Json CouponDefinitionToJson(const CouponDefinition& definition) { return ToJson(definition); }

@@ -15,13 +15,16 @@ namespace loyalty {
 namespace {
 
 constexpr char kColumns[] =
-    "job_id, definition_id, requested, issued, state, prefix, created_at, created_by, "
+    "job_id, definition_id, segment_id, after_member_id, requested, issued, state, prefix, "
+    "created_at, created_by, "
     "finished_at, error, lease_token";
 
 IssueJob ReadJob(sql::ResultSet& rs) {
   IssueJob j;
   j.job_id = rs.getString("job_id");
   j.definition_id = rs.getString("definition_id");
+  j.segment_id = GetOptional(rs, "segment_id");
+  j.after_member_id = rs.getString("after_member_id");
   j.requested = rs.getInt64("requested");
   j.issued = rs.getInt64("issued");
   j.state = ParseIssueJobState(rs.getString("state")).value_or(IssueJobState::kFailed);
@@ -34,19 +37,33 @@ IssueJob ReadJob(sql::ResultSet& rs) {
   return j;
 }
 
+// Locks the job's row and checks `job.lease_token` still holds it.
+Status CheckLease(sql::Connection& c, const IssueJob& job) {
+  Statement s(
+      c.prepareStatement("SELECT lease_token FROM coupon_issue_jobs WHERE job_id = ? FOR UPDATE"));
+  s->setString(1, job.job_id);
+  Rows rs(s->executeQuery());
+  if (!rs->next() || rs->getString(1) != job.lease_token) {
+    return Fail(Code::kAborted, "lease_lost",
+                "issue job " + job.job_id + " was taken over by another worker");
+  }
+  return {};
+}
+
 }  // namespace
 
 Status MysqlCouponIssueJobs::Create(const IssueJob& job, const AuditEntry& audit) {
   return pool_.Transaction([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
-        "INSERT INTO coupon_issue_jobs (job_id, definition_id, requested, issued, state, prefix, "
-        "created_at, created_by) VALUES (?,?,?,0,'queued',?,?,?)"));
+        "INSERT INTO coupon_issue_jobs (job_id, definition_id, segment_id, requested, issued, "
+        "state, prefix, created_at, created_by) VALUES (?,?,?,?,0,'queued',?,?,?)"));
     s->setString(1, job.job_id);
     s->setString(2, job.definition_id);
-    s->setInt64(3, job.requested);
-    s->setString(4, job.prefix);
-    s->setString(5, ToSqlTime(job.created_at));
-    s->setString(6, job.created_by.substr(0, 24));
+    BindOptional(*s, 3, job.segment_id);
+    s->setInt64(4, job.requested);
+    s->setString(5, job.prefix);
+    s->setString(6, ToSqlTime(job.created_at));
+    s->setString(7, job.created_by.substr(0, 24));
     s->execute();
     InsertAudit(c, audit);
     return {};
@@ -99,16 +116,7 @@ Result<int64_t> MysqlCouponIssueJobs::InsertBatch(const IssueJob& job,
                                                   Instant lease_until) {
   int64_t inserted = 0;
   auto ran = pool_.Transaction([&](sql::Connection& c) -> Status {
-    {
-      Statement s(c.prepareStatement(
-          "SELECT lease_token FROM coupon_issue_jobs WHERE job_id = ? FOR UPDATE"));
-      s->setString(1, job.job_id);
-      Rows rs(s->executeQuery());
-      if (!rs->next() || rs->getString(1) != job.lease_token) {
-        return Fail(Code::kAborted, "lease_lost",
-                    "issue job " + job.job_id + " was taken over by another worker");
-      }
-    }
+    if (auto ok = CheckLease(c, job); !ok) return ok;
     inserted = codes.empty() ? 0 : MysqlCouponRepository::InsertRowsOn(c, codes);
     Statement u(c.prepareStatement(
         "UPDATE coupon_issue_jobs SET issued = issued + ?, lease_until = ? WHERE job_id = ?"));
@@ -120,6 +128,20 @@ Result<int64_t> MysqlCouponIssueJobs::InsertBatch(const IssueJob& job,
   });
   if (!ran) return Fail(ran.error());
   return inserted;
+}
+
+Status MysqlCouponIssueJobs::Advance(const IssueJob& job, const std::string& after_member_id,
+                                     Instant lease_until) {
+  return pool_.Transaction([&](sql::Connection& c) -> Status {
+    if (auto ok = CheckLease(c, job); !ok) return ok;
+    Statement u(c.prepareStatement(
+        "UPDATE coupon_issue_jobs SET after_member_id = ?, lease_until = ? WHERE job_id = ?"));
+    u->setString(1, after_member_id);
+    u->setString(2, ToSqlTime(lease_until));
+    u->setString(3, job.job_id);
+    u->execute();
+    return {};
+  });
 }
 
 Status MysqlCouponIssueJobs::Finish(const IssueJob& job, IssueJobState state,

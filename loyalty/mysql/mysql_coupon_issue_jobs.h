@@ -15,6 +15,8 @@ class MysqlCouponIssueJobs final : public CouponIssueJobs {
   Result<std::optional<IssueJob>> Claim(Instant now, Instant lease_until) override;
   Result<int64_t> InsertBatch(const IssueJob& job, const std::vector<IssuedCoupon>& codes,
                               Instant lease_until) override;
+  Status Advance(const IssueJob& job, const std::string& after_member_id,
+                 Instant lease_until) override;
   Status Finish(const IssueJob& job, IssueJobState state, const std::string& error,
                 Instant at) override;
 

@@ -71,9 +71,9 @@ Result<CouponDefinition> CouponService::CreateDefinition(const Actor& actor,
   if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
   definition.id = random_.NewId();
   if (auto ok = ValidateCouponDefinition(definition); !ok) return Fail(ok.error());
-  if (auto ok = definitions_.Create(definition,
-                                    NewAuditEntry(actor, random_, clock_, "coupon_definition.create",
-                                                  "coupon_definition", definition.id));
+  if (auto ok = definitions_.Create(
+          definition, NewAuditEntry(actor, random_, clock_, "coupon_definition.create",
+                                    "coupon_definition", definition.id));
       !ok) {
     return Fail(ok.error());
   }
@@ -108,37 +108,58 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
                                          const IssueRequest& request,
                                          const std::string& issue_ref) {
   if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
-  if (request.member_ids.empty() == !request.count.has_value()) {
+  if (!request.member_ids.empty() + request.count.has_value() + request.segment_id.has_value() !=
+      1) {
     return InvalidField("member_ids", "invalid_issue_request",
-                        "send either member_ids (coupons for those members) or count (anonymous "
-                        "codes), not both and not neither");
+                        "send exactly one of member_ids (coupons for those members), segment_id "
+                        "(a coupon for each member of the segment) or count (anonymous codes)");
   }
   auto prefix = NormalizeCouponPrefix(request.prefix);
   if (!prefix) return Fail(prefix.error());
   auto definition = Definition(definition_id);
   if (!definition) return Fail(definition.error());
   const Instant now = clock_.Now();
-  IssueResult result;
 
+  // Count and segment: a job, with `detail` in its audit entry.
+  auto queue_job = [&](std::optional<std::string> segment_id, int64_t requested, const char* action,
+                       const std::string& detail) -> Result<IssueResult> {
+    IssueJob job;
+    job.job_id = random_.NewId();
+    job.definition_id = definition_id;
+    job.segment_id = std::move(segment_id);
+    job.requested = requested;
+    job.prefix = *prefix;
+    job.created_at = now;
+    job.created_by = actor.principal.staff_id;
+    auto created = jobs_.Create(
+        job, NewAuditEntry(actor, random_, clock_, action, "coupon_definition", definition_id,
+                           "{" + detail + ",\"job_id\":\"" + job.job_id + "\"}"));
+    if (!created) return Fail(created.error());
+    return IssueResult{{}, std::move(job)};
+  };
+  if (request.segment_id) {
+    if (!segments_) {
+      return Fail(Code::kFailedPrecondition, "segments_unavailable",
+                  "this server was started without the campaign module's segments");
+    }
+    auto size = segments_->AudienceSize(*request.segment_id);
+    if (!size) {
+      Error e = size.error();
+      if (e.code == Code::kNotFound) e.With("field", "segment_id");
+      return Fail(std::move(e));
+    }
+    // The id was found, so it is one of ours and safe inside the JSON detail.
+    return queue_job(
+        request.segment_id, *size, "coupon.issue_segment",
+        "\"segment_id\":\"" + *request.segment_id + "\",\"members\":" + std::to_string(*size));
+  }
   if (request.count) {
     if (*request.count < 1 || *request.count > options_.max_bulk_count) {
       return InvalidField("count", "invalid_count",
                           "count must be between 1 and " + std::to_string(options_.max_bulk_count));
     }
-    IssueJob job;
-    job.job_id = random_.NewId();
-    job.definition_id = definition_id;
-    job.requested = *request.count;
-    job.prefix = *prefix;
-    job.created_at = now;
-    job.created_by = actor.principal.staff_id;
-    auto created = jobs_.Create(job, NewAuditEntry(actor, random_, clock_, "coupon.issue_bulk",
-                                                   "coupon_definition", definition_id,
-                                                   "{\"count\":" + std::to_string(*request.count) +
-                                                       ",\"job_id\":\"" + job.job_id + "\"}"));
-    if (!created) return Fail(created.error());
-    result.job = job;
-    return result;
+    return queue_job(std::nullopt, *request.count, "coupon.issue_bulk",
+                     "\"count\":" + std::to_string(*request.count));
   }
 
   if (request.member_ids.size() > options_.max_members_per_issue) {
@@ -167,8 +188,7 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
       NewAuditEntry(actor, random_, clock_, "coupon.issue", "coupon_definition", definition_id,
                     "{\"members\":" + std::to_string(member_ids.size()) + "}"));
   if (!issued) return Fail(issued.error());
-  result.issued = std::move(*issued);
-  return result;
+  return IssueResult{std::move(*issued), std::nullopt};
 }
 
 Result<std::vector<IssuedCoupon>> CouponService::IssueToMembers(
@@ -232,48 +252,113 @@ Result<int64_t> CouponService::RunIssueJobs() {
     auto claimed = jobs_.Claim(clock_.Now(), clock_.Now() + kJobLease);
     if (!claimed) return Fail(claimed.error());
     if (!*claimed) return made;
-    const IssueJob job = **claimed;
-    const std::string issue_ref = "job:" + job.job_id;
+    const IssueJob& job = **claimed;
     auto definition = Definition(job.definition_id);
-    if (!definition) {
-      if (auto ok =
-              jobs_.Finish(job, IssueJobState::kFailed, definition.error().message, clock_.Now());
+    auto ran = !definition      ? Result<int64_t>(Fail(definition.error()))
+               : job.segment_id ? RunSegmentJob(job, *definition)
+                                : RunBulkJob(job, *definition);
+    if (!ran && (ran.error().code == Code::kNotFound)) {
+      // The definition or the segment is gone: nothing more can be issued.
+      if (auto ok = jobs_.Finish(job, IssueJobState::kFailed, ran.error().message, clock_.Now());
           !ok) {
         return Fail(ok.error());
       }
       continue;
     }
-    // Resuming counts what is already there; batches are fenced by the lease, so a job never
-    // makes more codes than requested.
-    auto issued = coupons_.CountByIssueRef(issue_ref);
-    if (!issued) return Fail(issued.error());
-    int64_t done = *issued;
-    while (done < job.requested) {
-      const size_t n =
-          static_cast<size_t>(std::min<int64_t>(job.requested - done, options_.bulk_batch));
+    if (!ran) return Fail(ran.error());  // the lease runs out; another run resumes
+    made += *ran;
+  }
+}
+
+// Anonymous codes. Resuming counts what is already there; batches are fenced by the lease, so a
+// job never makes more codes than requested. Finishes the job unless another worker took it.
+Result<int64_t> CouponService::RunBulkJob(const IssueJob& job, const CouponDefinition& definition) {
+  const std::string issue_ref = "job:" + job.job_id;
+  auto issued = coupons_.CountByIssueRef(issue_ref);
+  if (!issued) return Fail(issued.error());
+  int64_t done = *issued;
+  int64_t made = 0;
+  while (done < job.requested) {
+    const size_t n =
+        static_cast<size_t>(std::min<int64_t>(job.requested - done, options_.bulk_batch));
+    const Instant now = clock_.Now();
+    std::vector<IssuedCoupon> batch;
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      batch.push_back(NewCoupon(definition, NewCode(job.prefix), std::nullopt, now, issue_ref));
+    }
+    // In key order, so the batch fills neighbouring index pages instead of random ones.
+    std::sort(batch.begin(), batch.end(), [](const IssuedCoupon& a, const IssuedCoupon& b) {
+      return a.instance.code < b.instance.code;
+    });
+    auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
+    if (!inserted) {
+      if (inserted.error().slug == "lease_lost") return made;  // another worker carries on
+      return Fail(inserted.error());
+    }
+    done += *inserted;  // fewer than the batch when a drawn code existed: draw again
+    made += *inserted;
+  }
+  if (auto ok = jobs_.Finish(job, IssueJobState::kDone, "", clock_.Now()); !ok) {
+    return Fail(ok.error());
+  }
+  return made;
+}
+
+// One coupon to each member of the segment, a page at a time in member id order. The coupons
+// carry the job's issue_ref, so a page done again after a crash gives nobody a second coupon (the
+// (member, definition, issue_ref) key ignores the repeat); the job remembers the last member of
+// each finished page.
+Result<int64_t> CouponService::RunSegmentJob(IssueJob job, const CouponDefinition& definition) {
+  if (!segments_) {
+    return Fail(Code::kFailedPrecondition, "segments_unavailable",
+                "this server was started without the campaign module's segments");
+  }
+  const std::string issue_ref = "job:" + job.job_id;
+  int64_t made = 0;
+  while (true) {
+    auto page =
+        segments_->AudienceAfter(*job.segment_id, job.after_member_id, options_.segment_page);
+    if (!page) return Fail(page.error());
+    if (page->empty()) break;
+    std::vector<std::string> pending = *page;
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+      if (attempt > kMaxCodeRedraws) {
+        return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
+      }
       const Instant now = clock_.Now();
       std::vector<IssuedCoupon> batch;
-      batch.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(NewCoupon(*definition, NewCode(job.prefix), std::nullopt, now, issue_ref));
+      batch.reserve(pending.size());
+      for (const std::string& id : pending) {
+        batch.push_back(NewCoupon(definition, NewCode(job.prefix), id, now, issue_ref));
       }
-      // In key order, so the batch fills neighbouring index pages instead of random ones.
-      std::sort(batch.begin(), batch.end(), [](const IssuedCoupon& a, const IssuedCoupon& b) {
-        return a.instance.code < b.instance.code;
-      });
       auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
       if (!inserted) {
-        if (inserted.error().slug == "lease_lost") break;  // another worker carries on
-        return Fail(inserted.error());  // the lease runs out; another run resumes
+        if (inserted.error().slug == "lease_lost") return made;
+        return Fail(inserted.error());
       }
-      done += *inserted;  // fewer than the batch when a drawn code existed: draw again
       made += *inserted;
+      if (*inserted == static_cast<int64_t>(batch.size())) break;
+      // Some rows were ignored: members who have theirs from this job already (the page is done
+      // again), or a code that was drawn twice; only the latter draw again.
+      std::vector<std::string> missing;
+      for (const std::string& id : pending) {
+        auto existing = coupons_.FindByIssue(id, definition.id, issue_ref);
+        if (!existing) return Fail(existing.error());
+        if (!*existing) missing.push_back(id);
+      }
+      pending = std::move(missing);
     }
-    if (done < job.requested) continue;
-    if (auto ok = jobs_.Finish(job, IssueJobState::kDone, "", clock_.Now()); !ok) {
+    job.after_member_id = page->back();
+    if (auto ok = jobs_.Advance(job, job.after_member_id, clock_.Now() + kJobLease); !ok) {
+      if (ok.error().slug == "lease_lost") return made;
       return Fail(ok.error());
     }
   }
+  if (auto ok = jobs_.Finish(job, IssueJobState::kDone, "", clock_.Now()); !ok) {
+    return Fail(ok.error());
+  }
+  return made;
 }
 
 // ---- Wallet, lookup, revoke, exchange --------------------------------------------------------

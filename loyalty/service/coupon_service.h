@@ -15,6 +15,7 @@
 #include "loyalty/domain/ports/coupon_repository.h"
 #include "loyalty/domain/ports/pos_transaction_store.h"
 #include "loyalty/domain/ports/random_source.h"
+#include "loyalty/domain/ports/segment_audience.h"
 #include "loyalty/service/actor.h"
 #include "loyalty/service/member_service.h"
 #include "loyalty/service/points_service.h"
@@ -27,19 +28,22 @@ struct CouponServiceOptions {
   size_t max_members_per_issue = 1000;        // a larger audience is a segment or a job
   int64_t max_bulk_count = 10'000'000;        // codes one anonymous job may make
   size_t bulk_batch = 2000;                   // codes per insert; progress is kept per batch
+  int segment_page = 1000;                    // members a segment job issues to per step
 };
 
-// `member_ids` or `count` (anonymous codes, run as a job), not both.
+// Exactly one of `member_ids`, `count` (anonymous codes, run as a job) or `segment_id` (one
+// coupon to each member of the segment, run as a job).
 struct IssueRequest {
   std::vector<std::string> member_ids;
   std::optional<int64_t> count;
+  std::optional<std::string> segment_id;
   std::string prefix;  // optional code prefix, e.g. "SPRING"
 };
 
 struct IssueResult {
   std::vector<IssuedCoupon> issued;  // one per member (the one they already had from this
                                      // request when it is repeated)
-  std::optional<IssueJob> job;       // for `count`
+  std::optional<IssueJob> job;       // for `count` and `segment_id`
 };
 
 // A coupon with its definition, as the wallet and a code lookup show it.
@@ -75,7 +79,7 @@ class CouponService {
   CouponService(CouponDefinitionStore& definitions, CouponRepository& coupons,
                 CouponIssueJobs& jobs, MemberService& members, TierService& tiers,
                 PointsService& points, RandomSource& random, const Clock& clock,
-                CouponServiceOptions options = {})
+                CouponServiceOptions options = {}, SegmentAudience* segments = nullptr)
       : definitions_(definitions),
         coupons_(coupons),
         jobs_(jobs),
@@ -84,7 +88,8 @@ class CouponService {
         points_(points),
         random_(random),
         clock_(clock),
-        options_(options) {}
+        options_(options),
+        segments_(segments) {}
 
   // Marketers and admins. Validates the whole definition (400 naming the field), assigns the id.
   Result<CouponDefinition> CreateDefinition(const Actor& actor, CouponDefinition definition);
@@ -93,13 +98,14 @@ class CouponService {
 
   // Marketers and admins. Members: each gets one coupon, in one transaction; `issue_ref` (at most
   // 48 characters, from the request's Idempotency-Key; empty = a new issue) makes a repeat give
-  // back the same coupons. Count: queues a job
-  // (RunIssueJobs makes the codes). Unknown members are 404 member_not_found naming the id.
+  // back the same coupons. Count and segment: queue a job (RunIssueJobs makes the coupons; a
+  // segment is evaluated while the job runs, and its size when queued is the job's `requested`).
+  // Unknown members are 404 member_not_found naming the id; an unknown segment 404
+  // segment_not_found.
   Result<IssueResult> Issue(const Actor& actor, const std::string& definition_id,
                             const IssueRequest& request, const std::string& issue_ref);
   // One coupon per member (already checked to exist) under `issue_ref`, in one transaction with
-  // `audit`; a member who already has one from this issue_ref gets that one back. Campaigns
-  // issue to a resolved segment through this, max_members_per_issue at a time.
+  // `audit`; a member who already has one from this issue_ref gets that one back.
   Result<std::vector<IssuedCoupon>> IssueToMembers(const CouponDefinition& definition,
                                                    const std::vector<std::string>& member_ids,
                                                    const std::string& prefix,
@@ -108,8 +114,8 @@ class CouponService {
   // The codes a finished (or running) job has made so far, by code.
   Result<CouponPage> JobCodes(const Actor& actor, const std::string& job_id,
                               const std::string& after_code, int limit);
-  // Makes the codes of queued jobs (and of jobs whose worker died), a batch at a time; returns
-  // how many codes were made. Run by serve's background worker and by tests.
+  // Makes the coupons of queued jobs (and of jobs whose worker died), a batch at a time; returns
+  // how many were made. Run by serve's background worker and by tests.
   Result<int64_t> RunIssueJobs();
 
   // The member's coupons with their state now. In the member's birthday month (in the chain's
@@ -163,6 +169,8 @@ class CouponService {
   Result<std::vector<CouponUse>> Uses(const std::vector<IssuedCoupon>& coupons,
                                       const std::string& store_zone);
   Result<CouponQuote> EvaluateAndReserve(const CouponCheckout& checkout);
+  Result<int64_t> RunBulkJob(const IssueJob& job, const CouponDefinition& definition);
+  Result<int64_t> RunSegmentJob(IssueJob job, const CouponDefinition& definition);
 
   CouponDefinitionStore& definitions_;
   CouponRepository& coupons_;
@@ -173,6 +181,7 @@ class CouponService {
   RandomSource& random_;
   const Clock& clock_;
   CouponServiceOptions options_;
+  SegmentAudience* segments_;  // null: this process cannot issue to segments
 };
 
 }  // namespace loyalty

@@ -3,7 +3,8 @@
 set -euo pipefail
 root=$1
 leaks=$(grep -rnE '#include *[<"](pistache|cppconn/|mysql_|mysql\.h|hiredis|openssl/|curl/|nlohmann/|spdlog/)' \
-  "$root/loyalty/common" "$root/loyalty/domain" "$root/loyalty/service" || true)
+  "$root/loyalty/common" "$root/loyalty/domain" "$root/loyalty/service" \
+  "$root/campaigns/domain" "$root/campaigns/service" || true)
 if [[ -n $leaks ]]; then
   echo "domain/service code must not include I/O or JSON libraries:"
   echo "$leaks"

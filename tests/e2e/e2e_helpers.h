@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/http_client.h"
@@ -147,6 +148,23 @@ struct SuiteServer {
     }
   }
 };
+
+// Polls a coupon issue job until it is done or failed (90 s at most) and returns it.
+inline nlohmann::json AwaitIssueJob(HttpClient& http, const std::string& token,
+                                    const std::string& job_id) {
+  nlohmann::json job;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const HttpResult r = http.Get("/v1/coupon-issue-jobs/" + job_id, token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return r.Json();
+    job = r.Json();
+    if (job["state"] == "done" || job["state"] == "failed") return job;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ADD_FAILURE() << "job " << job_id << " not done after 90 s: " << job.dump();
+  return job;
+}
 
 // The `items` of a list response, or an empty array.
 inline nlohmann::json Items(const HttpResult& r) {

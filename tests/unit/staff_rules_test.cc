@@ -14,11 +14,11 @@ namespace {
 constexpr Role kRoles[] = {Role::kAdmin, Role::kMarketer, Role::kStoreManager, Role::kCashier,
                            Role::kAuditor};
 constexpr Permission kPermissions[] = {
-    Permission::kMembersRead,  Permission::kMembersWrite,  Permission::kMembersExport,
-    Permission::kMembersErase, Permission::kStaffManage,   Permission::kAuditRead,
-    Permission::kPointsRedeem, Permission::kPointsAdjust,  Permission::kProgramRead,
-    Permission::kProgramWrite, Permission::kReportsRead,   Permission::kCouponsManage,
-    Permission::kCheckout};
+    Permission::kMembersRead,  Permission::kMembersWrite,   Permission::kMembersExport,
+    Permission::kMembersErase, Permission::kStaffManage,    Permission::kAuditRead,
+    Permission::kPointsRedeem, Permission::kPointsAdjust,   Permission::kProgramRead,
+    Permission::kProgramWrite, Permission::kReportsRead,    Permission::kCouponsManage,
+    Permission::kCheckout,     Permission::kCampaignsManage};
 
 const char* PermissionName(Permission p) {
   switch (p) {
@@ -48,6 +48,8 @@ const char* PermissionName(Permission p) {
       return "coupons.manage";
     case Permission::kCheckout:
       return "checkout";
+    case Permission::kCampaignsManage:
+      return "campaigns.manage";
   }
   return "?";
 }
@@ -61,7 +63,8 @@ const std::vector<RoleRow>& RoleTable() {
   static const std::vector<RoleRow> kTable = {
       {Role::kAdmin, std::set<Permission>(std::begin(kPermissions), std::end(kPermissions))},
       {Role::kMarketer,
-       {Permission::kMembersRead, Permission::kProgramRead, Permission::kCouponsManage}},
+       {Permission::kMembersRead, Permission::kProgramRead, Permission::kCouponsManage,
+        Permission::kCampaignsManage}},
       {Role::kStoreManager,
        {Permission::kMembersRead, Permission::kMembersWrite, Permission::kAuditRead,
         Permission::kPointsRedeem, Permission::kPointsAdjust, Permission::kProgramRead,
@@ -209,8 +212,8 @@ TEST(ValidateNewStaff, DisplayNameIsAtMostFortyCharactersOfValidText) {
   for (int i = 0; i < 40; ++i) forty_cjk += "张";
   s.display_name = forty_cjk;
   EXPECT_TRUE(ValidateNewStaff(s).has_value());
-  for (const std::string& bad : {forty_cjk + "伟", std::string(41, 'x'), std::string("Zhang\xC0\x80"),
-                                 std::string("Zhang\nWei")}) {
+  for (const std::string& bad : {forty_cjk + "伟", std::string(41, 'x'),
+                                 std::string("Zhang\xC0\x80"), std::string("Zhang\nWei")}) {
     SCOPED_TRACE(::testing::PrintToString(bad));
     s.display_name = bad;
     ExpectFieldError(ValidateNewStaff(s), "invalid_display_name", "display_name");

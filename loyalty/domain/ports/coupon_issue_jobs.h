@@ -1,5 +1,5 @@
-// Port: anonymous bulk issuance jobs (up to millions of codes), run in the background and
-// resumable: progress is stored with each batch, so a restarted server carries on.
+// Port: background issuance jobs, resumable because progress is stored with each batch: anonymous
+// bulk codes (up to millions), or one coupon to each member of a segment.
 #pragma once
 
 #include <optional>
@@ -37,7 +37,9 @@ inline std::optional<IssueJobState> ParseIssueJobState(const std::string& name) 
 struct IssueJob {
   std::string job_id;
   std::string definition_id;
-  int64_t requested = 0;
+  std::optional<std::string> segment_id;  // set: one coupon per member of this segment
+  std::string after_member_id;            // segment jobs: the members up to here are done
+  int64_t requested = 0;                  // codes, or the segment's size when queued
   int64_t issued = 0;
   IssueJobState state = IssueJobState::kQueued;
   std::string prefix;  // code prefix, may be empty
@@ -63,6 +65,10 @@ class CouponIssueJobs {
   // another has taken its job, so a job never makes more than requested.
   virtual Result<int64_t> InsertBatch(const IssueJob& job, const std::vector<IssuedCoupon>& codes,
                                       Instant lease_until) = 0;
+  // Segment jobs: records that every member up to `after_member_id` has their coupon and extends
+  // the lease, fenced like InsertBatch (lease_lost).
+  virtual Status Advance(const IssueJob& job, const std::string& after_member_id,
+                         Instant lease_until) = 0;
   // Ends the job unless another worker has taken it over since `job` was claimed.
   virtual Status Finish(const IssueJob& job, IssueJobState state, const std::string& error,
                         Instant at) = 0;
