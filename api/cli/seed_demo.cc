@@ -1,9 +1,11 @@
 // `loyalty admin seed-demo`: the demo chain of shared/API.md (stores S1-S3, staff of every role,
-// 张伟 13800138000 and a few hundred members), enrolled through the real services.
+// 张伟 13800138000 and a few hundred members with till sales), made through the real services.
+#include <chrono>
 #include <iostream>
 #include <random>
 
 #include "api/cli/commands.h"
+#include "loyalty/crypto/openssl_crypto.h"
 
 namespace loyalty::api {
 namespace {
@@ -13,9 +15,10 @@ constexpr int kDemoMembers = 300;
 
 const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
                                  "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
-const char* const kGivenNames[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军",
-                                   "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-                                   "平", "刚", "桂英", "婷", "浩", "欣怡", "子轩", "雨涵", "梓涵", "宇航"};
+const char* const kGivenNames[] = {"伟", "芳",   "娜",   "秀英", "敏",   "静",  "丽",   "强",
+                                   "磊", "军",   "洋",   "勇",   "艳",   "杰",  "娟",   "涛",
+                                   "明", "超",   "秀兰", "霞",   "平",   "刚",  "桂英", "婷",
+                                   "浩", "欣怡", "子轩", "雨涵", "梓涵", "宇航"};
 const char* const kMobilePrefixes[] = {"130", "131", "132", "135", "136", "137", "138", "139",
                                        "150", "151", "152", "158", "159", "186", "187", "188"};
 
@@ -62,8 +65,8 @@ int SeedDemo(Runtime& rt) {
     }
   }
 
-  EnrolRequest zhang{"13800138000", "zhang.wei@example.com", "张伟", "1988-05-17", "S1",
-                     Consents{true, true, false}};
+  EnrolRequest zhang{"13800138000", "zhang.wei@example.com",    "张伟", "1988-05-17",
+                     "S1",          Consents{true, true, false}};
   auto zhang_wei = rt.members->Enrol(system, zhang);
   if (!zhang_wei) {
     std::cerr << "error: " << zhang_wei.error().message << "\n";
@@ -89,35 +92,65 @@ int SeedDemo(Runtime& rt) {
     auto ok = rt.members->Enrol(system, r);
     if (ok) {
       ++enrolled;
-      if (enrolled % 5 == 0) shoppers.push_back(ok->member_id);
+      if (enrolled % 2 == 0) shoppers.push_back(ok->member_id);
     } else if (ok.error().code != Code::kAlreadyExists) {  // a repeated random phone is skipped
       std::cerr << "error: " << ok.error().message << "\n";
       return 1;
     }
   }
-  // Purchases through the real earn and tier rules: 张伟 reaches 银卡 (silver), others earn points.
-  const std::pair<const char*, const char*> products[] = {
-      {"6901234567890", "grocery"}, {"6909876543210", "cosmetics"}, {"6905555000111", "household"}};
-  int purchases = 0;
+  // Till sales through the real sale service (points, tier, basket lines), spread over the last
+  // 13 months so segments by lifecycle, RFM and purchases have something to find. 张伟 buys three
+  // times today and reaches 银卡 (silver); every other shopper buys 1 to 6 times.
+  struct Product {
+    const char* sku;
+    const char* category;
+    int64_t price_minor;
+  };
+  const Product products[] = {{"6901234567890", "rice", 5990},
+                              {"6901234567891", "oil", 8990},
+                              {"6909876543210", "cosmetics", 29900},
+                              {"6905555000111", "household", 3990},
+                              {"6907777000222", "bakery", 16800}};
+  int sales = 0;
   for (size_t i = 0; i < shoppers.size(); ++i) {
-    const int count = i == 0 ? 3 : 1 + static_cast<int>(rng() % 2);
+    const int count = i == 0 ? 3 : 1 + static_cast<int>(rng() % 6);
     for (int k = 0; k < count; ++k) {
-      Purchase p;
-      p.ref = "demo-" + std::to_string(i) + "-" + std::to_string(k);
-      p.store_id = std::string("S") + static_cast<char>('1' + rng() % 3);
-      p.at = rt.clock.Now();
-      const auto& [sku, category] = products[rng() % std::size(products)];
-      const int64_t amount = i == 0 ? 90000 : 2000 + static_cast<int64_t>(rng() % 60000);
-      p.lines.push_back(BasketLine{1, sku, category, 1, amount, amount * 13 / 113});
-      if (auto ok = rt.purchases->Record(system, shoppers[i], p); !ok) {
+      const std::string store = std::string("S") + static_cast<char>('1' + rng() % 3);
+      CommitRequest sale;
+      sale.till = TillTxn{store,
+                          store + "-T1",
+                          "DEMO-" + std::to_string(i) + "-" + std::to_string(k),
+                          Sha256Hex("demo sale " + std::to_string(i) + "-" + std::to_string(k)),
+                          "demo",
+                          rt.clock.Now() - std::chrono::hours(i == 0 ? 0 : 24 * (rng() % 400))};
+      sale.member_id = shoppers[i];
+      const int lines = i == 0 ? 1 : 1 + static_cast<int>(rng() % 3);
+      for (int n = 1; n <= lines; ++n) {
+        const Product& p = i == 0 ? products[2] : products[rng() % std::size(products)];
+        sale.lines.push_back(TillLine{
+            n, p.sku, p.category, i == 0 ? 3 : 1 + static_cast<int64_t>(rng() % 3), p.price_minor});
+      }
+      if (auto ok = rt.sales->Commit(system, sale); !ok) {
         std::cerr << "error: " << ok.error().message << "\n";
         return 1;
       }
-      ++purchases;
+      ++sales;
     }
   }
-  std::cout << "demo data loaded: 3 stores with 2 terminals each, 5 staff, " << enrolled << " members, " << purchases
-            << " purchases\n";
+  // A segment the marketing console and the tour start from.
+  Segment rice_and_oil;
+  rice_and_oil.name_zh = "近90天买过米面粮油的会员";
+  rice_and_oil.name_en = "Bought rice or oil in the last 90 days";
+  PurchaseRule bought;
+  bought.categories = {"rice", "oil"};
+  bought.within_days = 90;
+  rice_and_oil.rules.purchases = {bought};
+  if (auto ok = rt.segments->Create(system, rice_and_oil); !ok) {
+    std::cerr << "error: " << ok.error().message << "\n";
+    return 1;
+  }
+  std::cout << "demo data loaded: 3 stores with 2 terminals each, 5 staff, " << enrolled
+            << " members, " << sales << " till sales, 1 segment\n";
   return 0;
 }
 

@@ -1,6 +1,8 @@
 // Segment use cases: permission, validation against the program, evaluation through the resolver.
 #include "campaigns/service/segment_service.h"
 
+#include <algorithm>
+
 #include "loyalty/service/audit_entry.h"
 
 namespace loyalty {
@@ -78,10 +80,11 @@ Result<int64_t> SegmentService::AudienceSize(const std::string& segment_id) {
 
 Result<std::vector<std::string>> SegmentService::AudienceAfter(const std::string& segment_id,
                                                                const std::string& after_member_id,
-                                                               int limit) {
+                                                               size_t limit) {
   auto segment = Find(segment_id);
   if (!segment) return Fail(segment.error());
-  auto members = resolver_.MembersAfter(segment->rules, clock_.Now(), after_member_id, limit);
+  auto members = resolver_.MembersAfter(segment->rules, clock_.Now(), after_member_id,
+                                        static_cast<int>(std::min<size_t>(limit, 1'000'000)));
   if (!members) return Fail(members.error());
   std::vector<std::string> ids;
   ids.reserve(members->size());

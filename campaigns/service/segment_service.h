@@ -44,7 +44,7 @@ class SegmentService final : public SegmentAudience {
   Result<int64_t> AudienceSize(const std::string& segment_id) override;
   Result<std::vector<std::string>> AudienceAfter(const std::string& segment_id,
                                                  const std::string& after_member_id,
-                                                 int limit) override;
+                                                 size_t limit) override;
 
  private:
   Result<Segment> Find(const std::string& segment_id);

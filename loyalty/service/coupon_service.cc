@@ -305,58 +305,70 @@ Result<int64_t> CouponService::RunBulkJob(const IssueJob& job, const CouponDefin
   return made;
 }
 
-// One coupon to each member of the segment, a page at a time in member id order. The coupons
-// carry the job's issue_ref, so a page done again after a crash gives nobody a second coupon (the
-// (member, definition, issue_ref) key ignores the repeat); the job remembers the last member of
-// each finished page.
+// One coupon to each member of the segment, in member id order. One evaluation of the segment
+// fetches up to segment_fetch members (a segment may rank everyone, e.g. by RFM, so it is not
+// evaluated per page); they get their coupons segment_page at a time. The coupons carry the
+// job's issue_ref, so a page done again after a crash gives nobody a second coupon (the (member,
+// definition, issue_ref) key ignores the repeat); the job remembers the last member of each
+// finished page.
 Result<int64_t> CouponService::RunSegmentJob(IssueJob job, const CouponDefinition& definition) {
   if (!segments_) {
     return Fail(Code::kFailedPrecondition, "segments_unavailable",
                 "this server was started without the campaign module's segments");
   }
-  const std::string issue_ref = "job:" + job.job_id;
   int64_t made = 0;
+  auto lost = [](const Error& e) { return e.slug == "lease_lost"; };  // another worker goes on
   while (true) {
-    auto page =
-        segments_->AudienceAfter(*job.segment_id, job.after_member_id, options_.segment_page);
-    if (!page) return Fail(page.error());
-    if (page->empty()) break;
-    std::vector<std::string> pending = *page;
-    for (int attempt = 0; !pending.empty(); ++attempt) {
-      if (attempt > kMaxCodeRedraws) {
-        return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
+    auto fetched =
+        segments_->AudienceAfter(*job.segment_id, job.after_member_id, options_.segment_fetch);
+    if (!fetched) return Fail(fetched.error());
+    for (size_t start = 0; start < fetched->size(); start += options_.segment_page) {
+      const size_t end = std::min(fetched->size(), start + options_.segment_page);
+      const std::vector<std::string> page(fetched->begin() + start, fetched->begin() + end);
+      auto issued = IssueSegmentPage(job, definition, page);
+      if (!issued) return lost(issued.error()) ? Result<int64_t>(made) : Fail(issued.error());
+      made += *issued;
+      job.after_member_id = page.back();
+      if (auto ok = jobs_.Advance(job, job.after_member_id, clock_.Now() + kJobLease); !ok) {
+        return lost(ok.error()) ? Result<int64_t>(made) : Fail(ok.error());
       }
-      const Instant now = clock_.Now();
-      std::vector<IssuedCoupon> batch;
-      batch.reserve(pending.size());
-      for (const std::string& id : pending) {
-        batch.push_back(NewCoupon(definition, NewCode(job.prefix), id, now, issue_ref));
-      }
-      auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
-      if (!inserted) {
-        if (inserted.error().slug == "lease_lost") return made;
-        return Fail(inserted.error());
-      }
-      made += *inserted;
-      if (*inserted == static_cast<int64_t>(batch.size())) break;
-      // Some rows were ignored: members who have theirs from this job already (the page is done
-      // again), or a code that was drawn twice; only the latter draw again.
-      std::vector<std::string> missing;
-      for (const std::string& id : pending) {
-        auto existing = coupons_.FindByIssue(id, definition.id, issue_ref);
-        if (!existing) return Fail(existing.error());
-        if (!*existing) missing.push_back(id);
-      }
-      pending = std::move(missing);
     }
-    job.after_member_id = page->back();
-    if (auto ok = jobs_.Advance(job, job.after_member_id, clock_.Now() + kJobLease); !ok) {
-      if (ok.error().slug == "lease_lost") return made;
-      return Fail(ok.error());
-    }
+    if (fetched->size() < options_.segment_fetch) break;
   }
   if (auto ok = jobs_.Finish(job, IssueJobState::kDone, "", clock_.Now()); !ok) {
     return Fail(ok.error());
+  }
+  return made;
+}
+
+Result<int64_t> CouponService::IssueSegmentPage(const IssueJob& job,
+                                                const CouponDefinition& definition,
+                                                std::vector<std::string> pending) {
+  const std::string issue_ref = "job:" + job.job_id;
+  int64_t made = 0;
+  for (int attempt = 0; !pending.empty(); ++attempt) {
+    if (attempt > kMaxCodeRedraws) {
+      return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
+    }
+    const Instant now = clock_.Now();
+    std::vector<IssuedCoupon> batch;
+    batch.reserve(pending.size());
+    for (const std::string& id : pending) {
+      batch.push_back(NewCoupon(definition, NewCode(job.prefix), id, now, issue_ref));
+    }
+    auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
+    if (!inserted) return Fail(inserted.error());
+    made += *inserted;
+    if (*inserted == static_cast<int64_t>(batch.size())) break;
+    // Some rows were ignored: members who have theirs from this job already (the page is done
+    // again), or a code that was drawn twice; only the latter draw again.
+    std::vector<std::string> missing;
+    for (const std::string& id : pending) {
+      auto existing = coupons_.FindByIssue(id, definition.id, issue_ref);
+      if (!existing) return Fail(existing.error());
+      if (!*existing) missing.push_back(id);
+    }
+    pending = std::move(missing);
   }
   return made;
 }

@@ -28,7 +28,8 @@ struct CouponServiceOptions {
   size_t max_members_per_issue = 1000;        // a larger audience is a segment or a job
   int64_t max_bulk_count = 10'000'000;        // codes one anonymous job may make
   size_t bulk_batch = 2000;                   // codes per insert; progress is kept per batch
-  int segment_page = 1000;                    // members a segment job issues to per step
+  size_t segment_fetch = 50'000;              // members read per evaluation of a segment
+  size_t segment_page = 1000;                 // members a segment job issues to per step
 };
 
 // Exactly one of `member_ids`, `count` (anonymous codes, run as a job) or `segment_id` (one
@@ -171,6 +172,10 @@ class CouponService {
   Result<CouponQuote> EvaluateAndReserve(const CouponCheckout& checkout);
   Result<int64_t> RunBulkJob(const IssueJob& job, const CouponDefinition& definition);
   Result<int64_t> RunSegmentJob(IssueJob job, const CouponDefinition& definition);
+  // One coupon to each of `members` under the job's lease (lease_lost when another worker took
+  // it); returns how many were new.
+  Result<int64_t> IssueSegmentPage(const IssueJob& job, const CouponDefinition& definition,
+                                   std::vector<std::string> members);
 
   CouponDefinitionStore& definitions_;
   CouponRepository& coupons_;

@@ -69,7 +69,8 @@ class SegmentDbTest : public ::testing::Test {
 
   static CouponServiceOptions SmallPages() {
     CouponServiceOptions o;
-    o.segment_page = 2;  // several pages from a handful of members
+    o.segment_fetch = 3;  // several evaluations of the segment and pages that straddle them
+    o.segment_page = 2;
     return o;
   }
 

@@ -19,7 +19,7 @@ class SegmentAudience {
   // ascending order; empty when there are no more. 404 segment_not_found as above.
   virtual Result<std::vector<std::string>> AudienceAfter(const std::string& segment_id,
                                                          const std::string& after_member_id,
-                                                         int limit) = 0;
+                                                         size_t limit) = 0;
 };
 
 }  // namespace loyalty
