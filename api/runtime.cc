@@ -39,8 +39,9 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
       *rt->redis, rt->clock,
       RateLimitOptions{options.login_max_failures,
                        std::chrono::seconds(options.login_window_seconds)});
-  rt->members = std::make_unique<MemberService>(MemberPorts{
-      *rt->member_repository, *rt->pii, rt->random, rt->clock, *rt->member_cache, *rt->audit_log});
+  rt->members = std::make_unique<MemberService>(
+      MemberPorts{*rt->member_repository, *rt->pii, rt->random, rt->clock, *rt->member_cache,
+                  *rt->audit_log});
   rt->staff = std::make_unique<StaffService>(
       StaffPorts{*rt->staff_repository, *rt->hasher, rt->random, rt->clock, *rt->login_limiter,
                  *rt->audit_log},

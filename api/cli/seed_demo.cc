@@ -15,10 +15,9 @@ constexpr int kDemoMembers = 300;
 
 const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
                                  "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
-const char* const kGivenNames[] = {"伟", "芳",   "娜",   "秀英", "敏",   "静",  "丽",   "强",
-                                   "磊", "军",   "洋",   "勇",   "艳",   "杰",  "娟",   "涛",
-                                   "明", "超",   "秀兰", "霞",   "平",   "刚",  "桂英", "婷",
-                                   "浩", "欣怡", "子轩", "雨涵", "梓涵", "宇航"};
+const char* const kGivenNames[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军",
+                                   "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
+                                   "平", "刚", "桂英", "婷", "浩", "欣怡", "子轩", "雨涵", "梓涵", "宇航"};
 const char* const kMobilePrefixes[] = {"130", "131", "132", "135", "136", "137", "138", "139",
                                        "150", "151", "152", "158", "159", "186", "187", "188"};
 
@@ -65,8 +64,8 @@ int SeedDemo(Runtime& rt) {
     }
   }
 
-  EnrolRequest zhang{"13800138000", "zhang.wei@example.com",    "张伟", "1988-05-17",
-                     "S1",          Consents{true, true, false}};
+  EnrolRequest zhang{"13800138000", "zhang.wei@example.com", "张伟", "1988-05-17", "S1",
+                     Consents{true, true, false}};
   auto zhang_wei = rt.members->Enrol(system, zhang);
   if (!zhang_wei) {
     std::cerr << "error: " << zhang_wei.error().message << "\n";

@@ -1,9 +1,9 @@
 // `loyalty serve`: HTTP API on a worker pool until SIGINT/SIGTERM.
 #include <pthread.h>
 #include <signal.h>
-#include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/cli/commands.h"
 #include "api/handlers/routes.h"
@@ -26,8 +26,8 @@ std::string PoolMetrics(Runtime& rt) {
   gauge("loyalty_db_pool_leased", "MariaDB connections in use.", "gauge", s.leased);
   gauge("loyalty_db_connect_failures_total", "Failed MariaDB connection attempts.", "counter",
         s.connect_failures);
-  gauge("loyalty_db_transaction_retries_total", "Transactions re-run after a deadlock.", "counter",
-        s.retries);
+  gauge("loyalty_db_transaction_retries_total", "Transactions re-run after a deadlock.",
+        "counter", s.retries);
   return out;
 }
 
@@ -66,9 +66,9 @@ int ServeCommand(Runtime& rt) {
   AddAllRoutes(router, app);
   Dispatcher dispatcher(router, metrics, [&rt] { return rt.random.NewId(); });
   WorkerPool workers(static_cast<size_t>(rt.options.workers), 1024);
-  HttpServer server(
-      dispatcher, workers,
-      HttpServerOptions{rt.options.http_address, rt.options.http_port, rt.options.io_threads});
+  HttpServer server(dispatcher, workers,
+                    HttpServerOptions{rt.options.http_address, rt.options.http_port,
+                                      rt.options.io_threads});
   // Points activation and expiry; several servers may sweep at once (each member's change is
   // decided under its row lock), so no leader election is needed.
   std::optional<PeriodicTask> sweeper;
@@ -76,9 +76,7 @@ int ServeCommand(Runtime& rt) {
     sweeper.emplace(std::chrono::seconds(rt.options.sweep_seconds), [&rt] {
       auto reviewed = rt.tiers->ReviewDue(rt.clock.Now());
       if (!reviewed) {
-        spdlog::warn(
-            nlohmann::json{{"msg", "tier review failed"}, {"error", reviewed.error().message}}
-                .dump());
+        spdlog::warn(nlohmann::json{{"msg", "tier review failed"}, {"error", reviewed.error().message}}.dump());
       }
       auto released = rt.coupons->ReleaseEndedReservations();
       if (!released) {
@@ -88,9 +86,7 @@ int ServeCommand(Runtime& rt) {
       }
       auto report = rt.points->Sweep(rt.clock.Now());
       if (!report) {
-        spdlog::warn(
-            nlohmann::json{{"msg", "points sweep failed"}, {"error", report.error().message}}
-                .dump());
+        spdlog::warn(nlohmann::json{{"msg", "points sweep failed"}, {"error", report.error().message}}.dump());
       } else if (report->members > 0) {
         spdlog::info(nlohmann::json{{"msg", "points sweep"},
                                     {"members", report->members},
@@ -118,18 +114,17 @@ int ServeCommand(Runtime& rt) {
   try {
     port = server.Start();
   } catch (const std::exception& e) {
-    spdlog::critical(nlohmann::json{
-        {"msg", "cannot listen"},
-        {"address", rt.options.http_address},
-        {"port", rt.options.http_port},
-        {"error",
-         e.what()}}.dump());
+    spdlog::critical(nlohmann::json{{"msg", "cannot listen"},
+                                    {"address", rt.options.http_address},
+                                    {"port", rt.options.http_port},
+                                    {"error", e.what()}}
+                         .dump());
     return 1;
   }
-  spdlog::info(
-      nlohmann::json{{"msg", "listening"},
-                     {"url", "http://" + rt.options.http_address + ":" + std::to_string(port)}}
-          .dump());
+  spdlog::info(nlohmann::json{{"msg", "listening"},
+                              {"url", "http://" + rt.options.http_address + ":" +
+                                          std::to_string(port)}}
+                   .dump());
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info(nlohmann::json{{"msg", "stopping"}, {"signal", received}}.dump());
@@ -143,8 +138,9 @@ int ServeCommand(Runtime& rt) {
 int MigrateCommand(Runtime& rt) {
   auto report = Migrate(*rt.pool, EmbeddedMigrations());
   if (!report) {
-    spdlog::error(nlohmann::json{
-        {"msg", "migrate failed"}, {"code", report.error().slug}, {"error", report.error().message}}
+    spdlog::error(nlohmann::json{{"msg", "migrate failed"},
+                                 {"code", report.error().slug},
+                                 {"error", report.error().message}}
                       .dump());
     return 1;
   }

@@ -18,11 +18,12 @@ Json CouponViewJson(const CouponView& view) {
   const IssuedCoupon& c = view.coupon;
   Json redeemed;  // null unless used
   if (c.status == CouponStatus::kRedeemed) {
-    redeemed = Json{{"txn_ref", Optional(c.redeemed_txn)},
-                    {"at", Optional(c.redeemed_at)},
-                    {"store_id", Optional(c.redeemed_store_id)},
-                    {"member_id", Optional(c.redeemed_member_id)},
-                    {"discount", MoneyJson(Money{c.discount_minor, view.currency})}};
+    redeemed =
+        Json{{"txn_ref", Optional(c.redeemed_txn)},
+             {"at", Optional(c.redeemed_at)},
+             {"store_id", Optional(c.redeemed_store_id)},
+             {"member_id", Optional(c.redeemed_member_id)},
+             {"discount", MoneyJson(Money{c.discount_minor, view.currency})}};
   }
   const bool reserved = view.state == CouponWalletState::kReserved;
   return Json{

@@ -51,12 +51,9 @@ Result<std::optional<date::year_month_day>> ValidBirthday(std::string_view raw,
 
 const char* ConsentChannelName(ConsentChannel c) {
   switch (c) {
-    case ConsentChannel::kSms:
-      return "sms";
-    case ConsentChannel::kEmail:
-      return "email";
-    case ConsentChannel::kWechat:
-      return "wechat";
+    case ConsentChannel::kSms: return "sms";
+    case ConsentChannel::kEmail: return "email";
+    case ConsentChannel::kWechat: return "wechat";
   }
   return "?";
 }

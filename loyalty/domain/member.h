@@ -1,11 +1,11 @@
 // Member: the profile a chain keeps about a shopper, and the rules for enrolling and editing it.
 #pragma once
 
-#include <date/date.h>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <date/date.h>
 
 #include "loyalty/common/clock.h"
 #include "loyalty/common/error.h"

@@ -11,23 +11,18 @@ namespace loyalty {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin:
-      return "admin";
-    case Role::kMarketer:
-      return "marketer";
-    case Role::kStoreManager:
-      return "store_manager";
-    case Role::kCashier:
-      return "cashier";
-    case Role::kAuditor:
-      return "auditor";
+    case Role::kAdmin: return "admin";
+    case Role::kMarketer: return "marketer";
+    case Role::kStoreManager: return "store_manager";
+    case Role::kCashier: return "cashier";
+    case Role::kAuditor: return "auditor";
   }
   return "?";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r :
-       {Role::kAdmin, Role::kMarketer, Role::kStoreManager, Role::kCashier, Role::kAuditor}) {
+  for (Role r : {Role::kAdmin, Role::kMarketer, Role::kStoreManager, Role::kCashier,
+                 Role::kAuditor}) {
     if (name == RoleName(r)) return r;
   }
   return std::nullopt;
@@ -36,8 +31,7 @@ std::optional<Role> ParseRole(std::string_view name) {
 bool RoleAllows(Role role, Permission p) {
   using P = Permission;
   switch (role) {
-    case Role::kAdmin:
-      return true;
+    case Role::kAdmin: return true;
     case Role::kMarketer:
       return p == P::kMembersRead || p == P::kProgramRead || p == P::kCouponsManage ||
              p == P::kCampaignsManage;
@@ -72,7 +66,8 @@ Status ValidateNewStaff(const NewStaff& staff) {
   const auto& u = staff.username;
   const bool username_ok =
       u.size() >= 3 && u.size() <= 32 && std::all_of(u.begin(), u.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '-';
       });
   if (!username_ok) {
     return InvalidField("username", "invalid_username",
@@ -105,10 +100,9 @@ Status ValidateNewStaff(const NewStaff& staff) {
 Status ValidatePassword(std::string_view password) {
   const auto length = CountPrintableCodePoints(password);
   if (!length || *length < 12 || password.size() > 128) {
-    return InvalidField(
-        "password", "weak_password",
-        "password must be 12 or more characters (at most 128 bytes) of text; a short "
-        "phrase works well");
+    return InvalidField("password", "weak_password",
+                        "password must be 12 or more characters (at most 128 bytes) of text; a short "
+                        "phrase works well");
   }
   return {};
 }

@@ -123,9 +123,7 @@ struct EnumInfo<CouponPeriod> {
 };
 
 template <typename E>
-concept Enum = requires {
-  EnumInfo<E>::kAll;
-};
+concept Enum = requires { EnumInfo<E>::kAll; };
 
 // This codec's own value type, declared before the shared reader and writer use it.
 Json ToJson(const std::optional<Instant>& v);

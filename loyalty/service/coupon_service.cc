@@ -71,9 +71,9 @@ Result<CouponDefinition> CouponService::CreateDefinition(const Actor& actor,
   if (auto ok = Require(actor.principal, Permission::kCouponsManage); !ok) return Fail(ok.error());
   definition.id = random_.NewId();
   if (auto ok = ValidateCouponDefinition(definition); !ok) return Fail(ok.error());
-  if (auto ok = definitions_.Create(
-          definition, NewAuditEntry(actor, random_, clock_, "coupon_definition.create",
-                                    "coupon_definition", definition.id));
+  if (auto ok = definitions_.Create(definition,
+                                    NewAuditEntry(actor, random_, clock_, "coupon_definition.create",
+                                                  "coupon_definition", definition.id));
       !ok) {
     return Fail(ok.error());
   }

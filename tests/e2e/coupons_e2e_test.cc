@@ -111,8 +111,8 @@ class CouponsE2e : public ::testing::Test {
                       const std::string& user = "marketer", const std::string& key = "") {
     auto headers = Bearer(Token(user));
     if (!key.empty()) headers["Idempotency-Key"] = key;
-    return http().Request("POST", "/v1/coupon-definitions/" + definition_id + "/issue", body.dump(),
-                          headers);
+    return http().Request("POST", "/v1/coupon-definitions/" + definition_id + "/issue",
+                          body.dump(), headers);
   }
   HttpResult Issue(const json& body, const std::string& user = "marketer") {
     return IssueFor(definition_id_, body, user);
@@ -132,8 +132,7 @@ class CouponsE2e : public ::testing::Test {
   HttpResult Lookup(const std::string& code, const std::string& user = "cashier1") {
     return http().Get("/v1/coupons/" + code, Token(user));
   }
-  HttpResult Revoke(const std::string& code, const json& body,
-                    const std::string& user = "marketer") {
+  HttpResult Revoke(const std::string& code, const json& body, const std::string& user = "marketer") {
     return http().Post("/v1/coupons/" + code + "/revoke", body, Token(user));
   }
   HttpResult Exchange(const std::string& member_id, const json& body,
@@ -274,8 +273,7 @@ TEST_F(CouponsE2e, IssuedCouponsAreAvailableInEachWallet) {
     EXPECT_TRUE(v["issued_at"].is_string());
     EXPECT_EQ(v["valid_from"], issued["valid_from"]);
     EXPECT_EQ(v["valid_until"], issued["valid_until"]);
-    for (const char* unset :
-         {"reserved_until", "redeemed", "restored_at", "revoked_at", "revoke_reason"}) {
+    for (const char* unset : {"reserved_until", "redeemed", "restored_at", "revoked_at", "revoke_reason"}) {
       EXPECT_TRUE(v.contains(unset) && v[unset].is_null()) << unset << " in " << v.dump();
     }
     EXPECT_EQ(v["definition"]["id"], definition_id_);
@@ -487,8 +485,8 @@ TEST_F(CouponsE2e, RevokedCouponsShowAsRevoked) {
   EXPECT_TRUE(IsProblem(Revoke(kept, {{"reason", std::string(256, 'x')}}), 400, "invalid_reason",
                         "reason"));
   EXPECT_TRUE(IsProblem(Revoke(kept, {{"reason", 7}}), 400, "invalid_type", "reason"));
-  EXPECT_TRUE(
-      IsProblem(Revoke(kept, {{"reason", "x"}, {"notify", true}}), 400, "unknown_field", "notify"));
+  EXPECT_TRUE(IsProblem(Revoke(kept, {{"reason", "x"}, {"notify", true}}), 400, "unknown_field",
+                        "notify"));
   std::string typo = kept;
   typo[5] = OtherSymbol(typo[5]);
   EXPECT_TRUE(IsProblem(Revoke(typo, {{"reason", "x"}}), 400, "invalid_code", "code"));
@@ -626,8 +624,8 @@ TEST_F(CouponsE2e, BulkCodesCarryTheirPrefix) {
   EXPECT_EQ(r.Json()["job"]["prefix"], "SALE") << "prefixes are upper-cased";
   const json done = AwaitJob(r.Json()["job"]["job_id"].get<std::string>());
   ASSERT_EQ(done["state"], "done") << done.dump();
-  const auto rows =
-      CsvRows(http().Get(done["codes_url"].get<std::string>(), Token("marketer")).body);
+  const auto rows = CsvRows(
+      http().Get(done["codes_url"].get<std::string>(), Token("marketer")).body);
   ASSERT_EQ(rows.size(), 3u);
   for (const auto& row : rows) {
     ASSERT_EQ(row.size(), 4u);
@@ -662,13 +660,13 @@ TEST_F(CouponsE2e, EveryBadIssueRequestIsA4xxAndIssuesNothing) {
   for (const json& count : {json(0), json(-1), json(10'000'001), json(INT64_MAX)}) {
     EXPECT_TRUE(IsProblem(Issue({{"count", count}}), 400, "invalid_count", "count")) << count;
   }
-  for (const json& count :
-       {json("5"), json(2.5), json(true), json::array({5}), json::parse("18446744073709551615")}) {
+  for (const json& count : {json("5"), json(2.5), json(true), json::array({5}),
+                            json::parse("18446744073709551615")}) {
     EXPECT_TRUE(IsProblem(Issue({{"count", count}}), 400, "invalid_type", "count")) << count;
   }
   // Prefixes.
-  for (const char* prefix :
-       {"SALE0", "SALEO", "SALE1", "SALEI", "SA-LE", "SA LE", "ABCDEFGHJ", "双十一"}) {
+  for (const char* prefix : {"SALE0", "SALEO", "SALE1", "SALEI", "SA-LE", "SA LE", "ABCDEFGHJ",
+                             "双十一"}) {
     EXPECT_TRUE(IsProblem(Issue({{"count", 5}, {"prefix", prefix}}), 400, "invalid_coupon_prefix",
                           "prefix"))
         << prefix;
@@ -676,12 +674,11 @@ TEST_F(CouponsE2e, EveryBadIssueRequestIsA4xxAndIssuesNothing) {
   EXPECT_TRUE(IsProblem(Issue({{"count", 5}, {"prefix", 5}}), 400, "invalid_type", "prefix"));
   // member_ids must be an array of strings.
   EXPECT_TRUE(IsProblem(Issue({{"member_ids", member}}), 400, "invalid_type", "member_ids"));
-  EXPECT_TRUE(
-      IsProblem(Issue({{"member_ids", {member, 5}}}), 400, "invalid_type", "member_ids[1]"));
+  EXPECT_TRUE(IsProblem(Issue({{"member_ids", {member, 5}}}), 400, "invalid_type", "member_ids[1]"));
   EXPECT_TRUE(IsProblem(Issue({{"member_ids", json::array({json::object()})}}), 400, "invalid_type",
                         "member_ids[0]"));
-  EXPECT_TRUE(
-      IsProblem(Issue({{"member_ids", {member, nullptr}}}), 400, "invalid_type", "member_ids[1]"));
+  EXPECT_TRUE(IsProblem(Issue({{"member_ids", {member, nullptr}}}), 400, "invalid_type",
+                        "member_ids[1]"));
   // Unknown members, all or nothing: the known one gets nothing either.
   EXPECT_TRUE(IsProblem(Issue({{"member_ids", {member, kNoSuchMember}}}), 404, "member_not_found",
                         "member_ids[1]"));
@@ -691,12 +688,12 @@ TEST_F(CouponsE2e, EveryBadIssueRequestIsA4xxAndIssuesNothing) {
   for (size_t i = 0; i < crowd.size(); ++i) crowd[i] = "m" + std::to_string(i);
   EXPECT_TRUE(IsProblem(Issue({{"member_ids", crowd}}), 400, "too_many_members", "member_ids"));
   // Unknown definitions.
-  EXPECT_TRUE(
-      IsProblem(IssueFor("nope", {{"member_ids", {member}}}), 404, "coupon_definition_not_found"));
+  EXPECT_TRUE(IsProblem(IssueFor("nope", {{"member_ids", {member}}}), 404,
+                        "coupon_definition_not_found"));
   EXPECT_TRUE(IsProblem(IssueFor("nope", {{"count", 5}}), 404, "coupon_definition_not_found"));
   // Unknown fields, bad JSON, wrong media type.
-  EXPECT_TRUE(IsProblem(Issue({{"member_ids", {member}}, {"segment", "vip"}}), 400, "unknown_field",
-                        "segment"));
+  EXPECT_TRUE(IsProblem(Issue({{"member_ids", {member}}, {"segment", "vip"}}), 400,
+                        "unknown_field", "segment"));
   const std::string path = "/v1/coupon-definitions/" + definition_id_ + "/issue";
   EXPECT_TRUE(IsProblem(http().Request("POST", path, "{\"member_ids\": [",
                                        {{"Authorization", "Bearer " + Token("marketer")},
@@ -727,9 +724,9 @@ TEST_F(CouponsE2e, MembersExchangePointsForCoupons) {
   ASSERT_LT(start, 600) << "the default program awards little at enrolment";
   // Top the member up to 600 with a manager's adjustment (under the approval threshold).
   if (start < 600) {
-    const HttpResult adjusted =
-        http().Post("/v1/members/" + member + "/points/adjustments",
-                    {{"points", 600 - start}, {"reason", "goodwill"}}, Token("manager1"));
+    const HttpResult adjusted = http().Post("/v1/members/" + member + "/points/adjustments",
+                                            {{"points", 600 - start}, {"reason", "goodwill"}},
+                                            Token("manager1"));
     ASSERT_EQ(adjusted.status, 201) << adjusted.body;
     ASSERT_EQ(adjusted.Json()["status"], "applied");
   }
@@ -767,9 +764,9 @@ TEST_F(CouponsE2e, ExchangeRefusesBadRequestsAndReplaysItsKey) {
   const std::string member = Enrol();
   const int64_t start = Available(member);
   // 5,000 points: over the threshold, so a manager asks and an admin approves.
-  const HttpResult asked =
-      http().Post("/v1/members/" + member + "/points/adjustments",
-                  {{"points", 5000}, {"reason", "store opening"}}, Token("manager1"));
+  const HttpResult asked = http().Post("/v1/members/" + member + "/points/adjustments",
+                                       {{"points", 5000}, {"reason", "store opening"}},
+                                       Token("manager1"));
   ASSERT_EQ(asked.status, 202) << asked.body;
   const HttpResult approved = http().Post(
       "/v1/points/adjustments/" + asked.Json()["adjustment_id"].get<std::string>() + "/approve",
@@ -794,17 +791,15 @@ TEST_F(CouponsE2e, ExchangeRefusesBadRequestsAndReplaysItsKey) {
   EXPECT_EQ(Items(Wallet(member)).size(), 3u);
 
   // Bad requests spend nothing.
-  EXPECT_TRUE(
-      IsProblem(Exchange(member, {{"definition_id", reward}}, "marketer"), 403, "forbidden"));
-  EXPECT_TRUE(
-      IsProblem(Exchange(member, {{"definition_id", reward}}, "auditor"), 403, "forbidden"));
-  EXPECT_TRUE(
-      IsProblem(Exchange(member, {{"definition_id", "nope"}}), 404, "coupon_definition_not_found"));
-  EXPECT_TRUE(
-      IsProblem(Exchange(kNoSuchMember, {{"definition_id", reward}}), 404, "member_not_found"));
+  EXPECT_TRUE(IsProblem(Exchange(member, {{"definition_id", reward}}, "marketer"), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(Exchange(member, {{"definition_id", reward}}, "auditor"), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(Exchange(member, {{"definition_id", "nope"}}), 404,
+                        "coupon_definition_not_found"));
+  EXPECT_TRUE(IsProblem(Exchange(kNoSuchMember, {{"definition_id", reward}}), 404,
+                        "member_not_found"));
   EXPECT_TRUE(IsProblem(Exchange(member, json::object()), 400, "missing_field", "definition_id"));
-  EXPECT_TRUE(
-      IsProblem(Exchange(member, {{"definition_id", 5}}), 400, "invalid_type", "definition_id"));
+  EXPECT_TRUE(IsProblem(Exchange(member, {{"definition_id", 5}}), 400, "invalid_type",
+                        "definition_id"));
   EXPECT_TRUE(IsProblem(Exchange(member, {{"definition_id", reward}, {"points", 500}}), 400,
                         "unknown_field", "points"));
   EXPECT_EQ(Available(member), start + 3500);

@@ -212,8 +212,8 @@ TEST(ValidateNewStaff, DisplayNameIsAtMostFortyCharactersOfValidText) {
   for (int i = 0; i < 40; ++i) forty_cjk += "张";
   s.display_name = forty_cjk;
   EXPECT_TRUE(ValidateNewStaff(s).has_value());
-  for (const std::string& bad : {forty_cjk + "伟", std::string(41, 'x'),
-                                 std::string("Zhang\xC0\x80"), std::string("Zhang\nWei")}) {
+  for (const std::string& bad : {forty_cjk + "伟", std::string(41, 'x'), std::string("Zhang\xC0\x80"),
+                                 std::string("Zhang\nWei")}) {
     SCOPED_TRACE(::testing::PrintToString(bad));
     s.display_name = bad;
     ExpectFieldError(ValidateNewStaff(s), "invalid_display_name", "display_name");
