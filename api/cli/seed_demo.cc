@@ -21,6 +21,14 @@ const char* const kGivenNames[] = {"伟", "芳", "娜", "秀英", "敏", "静", 
 const char* const kMobilePrefixes[] = {"130", "131", "132", "135", "136", "137", "138", "139",
                                        "150", "151", "152", "158", "159", "186", "187", "188"};
 
+// The enrolment time of the member being enrolled: members joined over the last two years, so
+// segments by enrolment and lifecycle stage find some in every stage.
+class EnrolmentClock final : public Clock {
+ public:
+  Instant Now() const override { return at; }
+  Instant at{};
+};
+
 }  // namespace
 
 int SeedDemo(Runtime& rt) {
@@ -64,14 +72,21 @@ int SeedDemo(Runtime& rt) {
     }
   }
 
+  EnrolmentClock enrolment;
+  MemberService enrol(MemberPorts{*rt.member_repository, *rt.pii, rt.random, enrolment,
+                                  *rt.member_cache, *rt.audit_log});
+  const Instant now = rt.clock.Now();
+  auto days = [](int64_t n) { return std::chrono::hours(24 * n); };
   EnrolRequest zhang{"13800138000", "zhang.wei@example.com", "张伟", "1988-05-17", "S1",
                      Consents{true, true, false}};
-  auto zhang_wei = rt.members->Enrol(system, zhang);
+  enrolment.at = now - days(400);
+  auto zhang_wei = enrol.Enrol(system, zhang);
   if (!zhang_wei) {
     std::cerr << "error: " << zhang_wei.error().message << "\n";
     return 1;
   }
   std::vector<std::string> shoppers = {zhang_wei->member_id};
+  std::vector<int64_t> member_days = {400};  // how long ago each shopper enrolled
   std::mt19937 rng(20261123);  // fixed seed: every demo install has the same members
   int enrolled = 1;
   while (enrolled < kDemoMembers) {
@@ -88,18 +103,24 @@ int SeedDemo(Runtime& rt) {
     std::snprintf(birthday, sizeof birthday, "%04d-%02d-%02d", year, month, day);
     r.birthday = birthday;
     r.consents = Consents{rng() % 3 != 0, rng() % 2 == 0, rng() % 4 == 0};
-    auto ok = rt.members->Enrol(system, r);
+    const int64_t enrolled_days_ago = 1 + static_cast<int64_t>(rng() % 730);
+    enrolment.at = now - days(enrolled_days_ago);
+    auto ok = enrol.Enrol(system, r);
     if (ok) {
       ++enrolled;
-      if (enrolled % 2 == 0) shoppers.push_back(ok->member_id);
+      if (enrolled % 2 == 0) {
+        shoppers.push_back(ok->member_id);
+        member_days.push_back(enrolled_days_ago);
+      }
     } else if (ok.error().code != Code::kAlreadyExists) {  // a repeated random phone is skipped
       std::cerr << "error: " << ok.error().message << "\n";
       return 1;
     }
   }
-  // Till sales through the real sale service (points, tier, basket lines), spread over the last
-  // 13 months so segments by lifecycle, RFM and purchases have something to find. 张伟 buys three
-  // times today and reaches 银卡 (silver); every other shopper buys 1 to 6 times.
+  // Till sales through the real sale service (points, tier, basket lines), since each shopper
+  // enrolled and within the last 13 months, so segments by lifecycle, RFM and purchases have
+  // something to find. 张伟 buys three times today and reaches 银卡 (silver); every other shopper
+  // buys 1 to 6 times.
   struct Product {
     const char* sku;
     const char* category;
@@ -121,7 +142,7 @@ int SeedDemo(Runtime& rt) {
                           "DEMO-" + std::to_string(i) + "-" + std::to_string(k),
                           Sha256Hex("demo sale " + std::to_string(i) + "-" + std::to_string(k)),
                           "demo",
-                          rt.clock.Now() - std::chrono::hours(i == 0 ? 0 : 24 * (rng() % 400))};
+                          now - days(i == 0 ? 0 : rng() % std::min<int64_t>(400, member_days[i]))};
       sale.member_id = shoppers[i];
       const int lines = i == 0 ? 1 : 1 + static_cast<int>(rng() % 3);
       for (int n = 1; n <= lines; ++n) {
