@@ -15,6 +15,12 @@
 namespace loyalty {
 namespace {
 
+// Segment queries build derived tables (RFM ranks everyone who bought in the window). Up to 256 MiB
+// they stay in memory instead of spilling to disk past MariaDB's 16 MiB default: an RFM count at
+// 200,000 members took 6.1 s with the default and 1.6 s with this (bench/run-segments).
+constexpr char kInMemory[] =
+    "SET STATEMENT tmp_table_size = 268435456, max_heap_table_size = 268435456 FOR ";
+
 Result<Segment> ReadSegment(const std::string& id, const std::string& document) {
   auto segment = SegmentFromJson(nlohmann::json::parse(document, nullptr, false), /*stored=*/true);
   if (!segment) {
@@ -98,6 +104,7 @@ Result<SegmentCounts> MysqlSegmentResolver::Count(const SegmentRules& rules, Ins
   SegmentCounts counts;
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
     Statement s(c.prepareStatement(
+        std::string(kInMemory) +
         "SELECT COUNT(*), COALESCE(SUM(m.consent_sms), 0), COALESCE(SUM(m.consent_email), 0), "
         "COALESCE(SUM(m.consent_wechat), 0) FROM members m" +
         q.joins + " WHERE " + q.where));
@@ -118,6 +125,7 @@ Result<std::vector<SegmentSampleMember>> MysqlSegmentResolver::MembersAfter(
   auto ran = pool_.Run([&](sql::Connection& c) -> Status {
     out.clear();
     Statement s(c.prepareStatement(
+        std::string(kInMemory) +
         "SELECT m.member_id, m.card_no, m.tier, m.home_store_id, m.created_at FROM members m" +
         q.joins + " WHERE " + q.where + " AND m.member_id > ? ORDER BY m.member_id LIMIT ?"));
     Bind(*s, q.params);
