@@ -3,6 +3,7 @@
 
 #include "api/http/problem.h"
 #include "loyalty/common/time_format.h"
+#include "loyalty/crypto/openssl_crypto.h"
 
 namespace loyalty::api {
 
@@ -179,6 +180,10 @@ Result<CommitRequest> CommitRequestFrom(const Json& body, const std::string& req
   auto quote_id = OptionalString(body, "quote_id");
   if (!quote_id) return Fail(quote_id.error());
   request.quote_id = *quote_id;
+  // One quote id per till transaction, so its retries hold and price coupons alike.
+  request.basket_quote_id = Sha256Hex("basket-quote\n" + request.till.store_id + "\n" +
+                                      request.till.terminal_id + "\n" + request.till.pos_txn_id)
+                                .substr(0, 24);
   auto member = OptionalString(body, "member_id");
   if (!member) return Fail(member.error());
   request.member_id = *member;

@@ -165,7 +165,9 @@ Result<QuoteResult> CheckoutService::Quote(const Actor& actor, const QuoteReques
   out.store_zone = (*store)->time_zone;
   out.points_available = summary.available;
   StoredQuote& q = out.quote;
-  q.quote_id = earlier ? earlier->quote_id : ports_.random.NewId();
+  q.quote_id = earlier                       ? earlier->quote_id
+               : !request.new_quote_id.empty() ? request.new_quote_id
+                                               : ports_.random.NewId();
   q.store_id = request.store_id;
   q.terminal_id = request.terminal_id;
   q.member_id = request.member_id;

@@ -37,6 +37,7 @@ struct Identified {
 // A basket to price, as POST /v1/pos/quotes sends it.
 struct QuoteRequest {
   std::optional<std::string> quote_id;  // re-price this till's earlier quote (keeps its holds)
+  std::string new_quote_id;             // otherwise the new quote's id (empty: a random one)
   std::string store_id;
   std::string terminal_id;
   std::optional<std::string> member_id;

@@ -174,8 +174,9 @@ Result<CommitOutcome> SaleService::Commit(const Actor& actor, const CommitReques
     return InvalidField("quote_id", "invalid_offline_sale",
                         "a sale recorded offline has no quote; send its lines");
   }
-  QuoteRequest q{request.quote_id, till->store_id,       till->terminal_id,    request.member_id,
-                 request.lines,    request.coupon_codes, request.redeem_points};
+  QuoteRequest q{request.quote_id,       request.basket_quote_id, till->store_id,
+                 till->terminal_id,      request.member_id,       request.lines,
+                 request.coupon_codes,   request.redeem_points};
   // Offline, the points were granted already: they are priced and debited below, not checked.
   if (request.offline) q.redeem_points = 0;
   std::optional<int64_t> quoted_due;

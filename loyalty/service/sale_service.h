@@ -39,6 +39,11 @@ struct TillTxn {
 struct CommitRequest {
   TillTxn till;
   std::optional<std::string> quote_id;
+  // Without quote_id the basket is priced as a new quote with this id (empty: a random one). The
+  // API derives it from the till's ids, so every attempt of one transaction (a retry after
+  // tenders_short, parallel retries after a timeout) holds coupons under the same quote and
+  // prices the basket the same way.
+  std::string basket_quote_id;
   // Without lines the quote's basket, member, codes and points are committed as quoted.
   std::optional<std::string> member_id;
   std::vector<TillLine> lines;

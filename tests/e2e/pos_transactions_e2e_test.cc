@@ -247,8 +247,11 @@ TEST_F(PosTransactionsE2e, SaleReturnedInTwoPartsLeavesEverythingAsItWas) {
 
 TEST_F(PosTransactionsE2e, TenThreadsCommittingOneTillIdMakeOneSale) {
   const std::string member = Enrol();
+  const std::string code = IssueCoupon(member);
+  ASSERT_FALSE(code.empty());
   json body = Basket("S1-T2");
   body["member_id"] = member;
+  body["coupon_codes"] = {code};  // every attempt prices it alike: they share one quote
   body["pos_txn_id"] = NewTxnId();
   std::vector<HttpResult> results(10);
   std::vector<std::thread> threads;
@@ -262,11 +265,13 @@ TEST_F(PosTransactionsE2e, TenThreadsCommittingOneTillIdMakeOneSale) {
     ASSERT_TRUE(r.status == 201 || r.status == 200) << r.status << " " << r.body;
     created += r.status == 201;
     ids.insert(r.Json().value("transaction_id", ""));
-    EXPECT_EQ(r.Json()["points"]["earned"], 120) << r.body;
+    EXPECT_EQ(r.Json()["points"]["earned"], 110) << r.body;
+    EXPECT_EQ(r.Json()["coupon_codes"], json::array({code})) << r.body;
   }
   EXPECT_EQ(created, 1);
   EXPECT_EQ(ids.size(), 1u);
-  EXPECT_EQ(Available(member), 120) << "earned once";
+  EXPECT_EQ(Available(member), 110) << "earned once";
+  EXPECT_EQ(CouponState(member, code), "used");
   const json ledger = http().Get("/v1/members/" + member + "/ledger", Token("auditor")).Json();
   EXPECT_EQ(ledger["items"].size(), 1u) << ledger.dump();
 
@@ -302,6 +307,27 @@ TEST_F(PosTransactionsE2e, AChangedBasketOrShortTendersAreRefusedWithTheNewAmoun
   const HttpResult paid = Signed("/v1/pos/transactions", commit);
   EXPECT_EQ(paid.status, 201) << paid.body;
   EXPECT_EQ(Available(member), 150);
+}
+
+TEST_F(PosTransactionsE2e, ARetryAfterShortTendersKeepsTheCouponItsFirstAttemptHeld) {
+  const std::string member = Enrol();
+  const std::string code = IssueCoupon(member);
+  ASSERT_FALSE(code.empty());
+  json commit = Basket();  // 120.00 without a quote; 满100减10 makes it 110.00
+  commit["member_id"] = member;
+  commit["coupon_codes"] = {code};
+  commit["pos_txn_id"] = NewTxnId();
+  commit["tenders"] = {{{"type", "cash"}, {"amount_minor", 10000}}};
+  const HttpResult short_paid = Signed("/v1/pos/transactions", commit);
+  ASSERT_TRUE(IsProblem(short_paid, 409, "tenders_short")) << short_paid.body;
+  EXPECT_EQ(short_paid.Json()["due_minor"], "11000") << "priced with the coupon";
+  // The cashier takes the rest and commits the same transaction again. The first attempt's hold
+  // on the coupon is this transaction's own, so the price stays the same.
+  commit["tenders"] = {{{"type", "cash"}, {"amount_minor", 11000}}};
+  const HttpResult paid = Signed("/v1/pos/transactions", commit);
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  EXPECT_EQ(paid.Json()["coupon_codes"], json::array({code})) << paid.body;
+  EXPECT_EQ(CouponState(member, code), "used");
 }
 
 TEST_F(PosTransactionsE2e, PostVoidUndoesTheSaleAndCannotBeRepeatedUnderAnotherId) {
