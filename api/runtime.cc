@@ -54,8 +54,16 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const ServerOptions& options) {
                                                     *rt->program, *rt->points, rt->clock);
   rt->purchases = std::make_unique<PurchaseService>(*rt->member_repository, *rt->pii, *rt->program,
                                                     *rt->points, *rt->tiers, rt->referrals.get());
+  // Evaluating a segment of a million members takes seconds (docs/BENCHMARKS.md): it gets two
+  // connections of its own with a long read timeout, so previews and segment jobs never hold
+  // the connections checkouts need, nor hit their 10 s timeout.
+  MysqlPoolOptions segment_pool_options;
+  segment_pool_options.size = 2;
+  segment_pool_options.acquire_timeout = std::chrono::seconds(30);
+  segment_pool_options.read_timeout_seconds = 600;
+  rt->segment_pool = std::make_unique<MysqlPool>(*mysql, segment_pool_options);
   rt->segment_store = std::make_unique<MysqlSegmentStore>(*rt->pool);
-  rt->segment_resolver = std::make_unique<MysqlSegmentResolver>(*rt->pool);
+  rt->segment_resolver = std::make_unique<MysqlSegmentResolver>(*rt->segment_pool);
   rt->segments = std::make_unique<SegmentService>(*rt->segment_store, *rt->segment_resolver,
                                                   *rt->points, rt->random, rt->clock);
   CouponServiceOptions coupon_options;

@@ -72,6 +72,7 @@ struct Runtime {
   std::unique_ptr<PointsService> points;
   std::unique_ptr<TierService> tiers;
   std::unique_ptr<ReferralService> referrals;
+  std::unique_ptr<MysqlPool> segment_pool;  // long segment queries, apart from the tills' pool
   std::unique_ptr<MysqlSegmentStore> segment_store;
   std::unique_ptr<MysqlSegmentResolver> segment_resolver;
   std::unique_ptr<SegmentService> segments;

@@ -2,6 +2,7 @@
 #include "campaigns/domain/segment.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "loyalty/common/utf8.h"
 
@@ -33,12 +34,13 @@ Status CheckListSize(const std::vector<T>& list, const std::string& field) {
   return Bad(field, "may list at most " + std::to_string(kMaxSegmentListSize) + " entries");
 }
 
-Status CheckRange(const IntRange& range, const std::string& field, int64_t floor) {
-  if (range.min && *range.min < floor) {
-    return Bad(field + ".min", "must be at least " + std::to_string(floor));
-  }
-  if (range.max && *range.max < floor) {
-    return Bad(field + ".max", "must be at least " + std::to_string(floor));
+Status CheckRange(const IntRange& range, const std::string& field, int64_t floor,
+                  std::optional<int64_t> ceiling = std::nullopt) {
+  for (const auto& [end, name] : {std::pair{range.min, ".min"}, std::pair{range.max, ".max"}}) {
+    if (end && *end < floor) return Bad(field + name, "must be at least " + std::to_string(floor));
+    if (end && ceiling && *end > *ceiling) {
+      return Bad(field + name, "must be at most " + std::to_string(*ceiling));
+    }
   }
   if (range.min && range.max && *range.min > *range.max) {
     return Bad(field + ".max", "must not be below min (" + std::to_string(*range.min) + ")");
@@ -129,7 +131,9 @@ Status ValidateSegment(const Segment& segment, const std::vector<std::string>& t
     }
   }
   if (auto ok = CheckCodes(r.home_store_ids, "rules.home_store_ids"); !ok) return ok;
-  if (auto ok = CheckRange(r.enrolled_days, "rules.enrolled_days", 0); !ok) return ok;
+  if (auto ok = CheckRange(r.enrolled_days, "rules.enrolled_days", 0, kMaxEnrolledDays); !ok) {
+    return ok;
+  }
   if (auto ok = CheckRange(r.points_available, "rules.points_available", 0); !ok) return ok;
   if (auto ok = CheckListSize(r.consents, "rules.consents"); !ok) return ok;
   if (auto ok = CheckListSize(r.lifecycle, "rules.lifecycle"); !ok) return ok;

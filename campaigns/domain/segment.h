@@ -83,7 +83,8 @@ struct Segment {
 
 inline constexpr size_t kMaxSegmentListSize = 200;  // entries in one list of a rule
 inline constexpr size_t kMaxPurchaseRules = 10;
-inline constexpr int kMaxPeriodDays = 3660;
+inline constexpr int kMaxPeriodDays = 3660;          // within_days
+inline constexpr int64_t kMaxEnrolledDays = 36'600;  // enrolled_days ends (a hundred years)
 
 // Checks what the rules can check by themselves; invalid_segment with detail "field" = the dotted
 // path ("rules.purchases[0].count.min") and a message a marketer can act on. `tier_codes` are

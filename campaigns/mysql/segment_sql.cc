@@ -58,6 +58,13 @@ class Builder {
 
 SqlParam Score(int score) { return SqlParam(int64_t{score}); }
 
+// A purchase row of `ta` (tier_activity) that still stands: not a till sale that was voided or
+// returned in full. Their undoing is a separate row with its own ref, so it is checked here.
+constexpr char kPurchaseStands[] =
+    "ta.visits > 0 AND NOT EXISTS (SELECT 1 FROM pos_transactions ut WHERE ut.txn_id = ta.ref"
+    " AND (ut.voided_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pos_transaction_lines ul"
+    " WHERE ul.txn_id = ut.txn_id AND ul.returned_qty < ul.qty)))";
+
 // The till sales (not voided, not fully returned lines) that a purchase rule counts; `select`
 // is what the subquery returns for the member.
 std::string PurchaseSubquery(Builder& b, const PurchaseRule& rule, const std::string& select,
@@ -135,8 +142,10 @@ SegmentSql BuildSegmentSql(const SegmentRules& rules, Instant now) {
     // The last purchase per member through the (member_id, at) index, so a page of a segment
     // costs its members only, not a pass over everyone's activity.
     const std::string last =
-        "(SELECT MAX(ta.at) FROM tier_activity ta WHERE ta.member_id = m.member_id"
-        " AND ta.visits > 0 AND ta.at <= ?)";
+        std::string(
+            "(SELECT MAX(ta.at) FROM tier_activity ta WHERE ta.member_id = m.member_id"
+            " AND ta.at <= ? AND ") +
+        kPurchaseStands + ")";
     const std::string stage = "(CASE WHEN m.created_at > ? THEN 'new' WHEN " + last +
                               " IS NULL THEN 'never_purchased' WHEN " + last +
                               " > ? THEN 'active' WHEN " + last +
@@ -155,17 +164,23 @@ SegmentSql BuildSegmentSql(const SegmentRules& rules, Instant now) {
   const RfmRule& rfm = rules.rfm;
   if (!rfm.recency.empty() || !rfm.frequency.empty() || !rfm.monetary.empty()) {
     // score = ceil(5 × (members with a value ≤ mine) / members), in integers so ties and
-    // boundaries are exact.
-    b.Join(
-        "JOIN (SELECT member_id,"
-        " (5 * COUNT(*) OVER (ORDER BY last_at) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER () AS r,"
-        " (5 * COUNT(*) OVER (ORDER BY visits) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER () AS f,"
-        " (5 * COUNT(*) OVER (ORDER BY spend) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER () AS mo"
-        " FROM (SELECT member_id, MAX(CASE WHEN visits > 0 THEN at END) AS last_at,"
-        " SUM(visits) AS visits, SUM(spend_minor) AS spend FROM tier_activity"
-        " WHERE at > ? AND at <= ? GROUP BY member_id HAVING SUM(visits) > 0) w) rfm"
-        " ON rfm.member_id = m.member_id",
-        {b.Time(DaysBefore(now, kRfmWindowDays)), b.Time(now)});
+    // boundaries are exact. Visits and spend are net of returns and voids (their rows are
+    // negative); the last purchase skips undone sales. Erased members are not ranked.
+    b.Join(std::string(
+               "JOIN (SELECT member_id,"
+               " (5 * COUNT(*) OVER (ORDER BY last_at) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER ()"
+               " AS r,"
+               " (5 * COUNT(*) OVER (ORDER BY visits) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER ()"
+               " AS f,"
+               " (5 * COUNT(*) OVER (ORDER BY spend) + COUNT(*) OVER () - 1) DIV COUNT(*) OVER ()"
+               " AS mo"
+               " FROM (SELECT ta.member_id, MAX(CASE WHEN ") +
+               kPurchaseStands +
+               " THEN ta.at END) AS last_at, SUM(ta.visits) AS visits, SUM(ta.spend_minor) AS spend"
+               " FROM tier_activity ta JOIN members rm ON rm.member_id = ta.member_id"
+               " AND rm.status = 'active' WHERE ta.at > ? AND ta.at <= ? GROUP BY ta.member_id"
+               " HAVING SUM(ta.visits) > 0) w) rfm ON rfm.member_id = m.member_id",
+           {b.Time(DaysBefore(now, kRfmWindowDays)), b.Time(now)});
     b.WhereIn("rfm.r", rfm.recency, Score);
     b.WhereIn("rfm.f", rfm.frequency, Score);
     b.WhereIn("rfm.mo", rfm.monetary, Score);

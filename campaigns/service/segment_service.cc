@@ -53,12 +53,12 @@ Result<SegmentPage> SegmentService::List(const Actor& actor, const std::string& 
 
 Result<SegmentPreview> SegmentService::Preview(const Actor& actor, const std::string& segment_id,
                                                int sample_size) {
+  auto segment = Get(actor, segment_id);
+  if (!segment) return Fail(segment.error());
   if (sample_size < 1 || sample_size > kMaxSegmentSample) {
     return InvalidField("sample", "invalid_sample",
                         "sample must be between 1 and " + std::to_string(kMaxSegmentSample));
   }
-  auto segment = Get(actor, segment_id);
-  if (!segment) return Fail(segment.error());
   SegmentPreview preview{std::move(*segment), clock_.Now(), {}, {}};
   auto counts = resolver_.Count(preview.segment.rules, preview.evaluated_at);
   if (!counts) return Fail(counts.error());

@@ -138,10 +138,7 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
     return IssueResult{{}, std::move(job)};
   };
   if (request.segment_id) {
-    if (!segments_) {
-      return Fail(Code::kFailedPrecondition, "segments_unavailable",
-                  "this server was started without the campaign module's segments");
-    }
+    if (auto ok = RequireSegments(); !ok) return Fail(ok.error());
     auto size = segments_->AudienceSize(*request.segment_id);
     if (!size) {
       Error e = size.error();
@@ -194,22 +191,37 @@ Result<IssueResult> CouponService::Issue(const Actor& actor, const std::string& 
 Result<std::vector<IssuedCoupon>> CouponService::IssueToMembers(
     const CouponDefinition& definition, const std::vector<std::string>& member_ids,
     const std::string& prefix, const std::string& issue_ref, AuditEntry audit) {
+  std::optional<AuditEntry> unwritten = std::move(audit);
+  auto by_member = DrawAndInsert(
+      definition, member_ids, prefix, issue_ref,
+      [&](const std::vector<IssuedCoupon>& batch) -> Result<std::vector<std::string>> {
+        auto skipped = coupons_.Insert(batch, unwritten);
+        unwritten.reset();  // written with the first batch
+        return skipped;
+      });
+  if (!by_member) return Fail(by_member.error());
+  std::vector<IssuedCoupon> out;
+  for (const std::string& id : member_ids) out.push_back(std::move((*by_member)[id]));
+  return out;
+}
+
+Result<std::map<std::string, IssuedCoupon>> CouponService::DrawAndInsert(
+    const CouponDefinition& definition, std::vector<std::string> pending,
+    const std::string& prefix, const std::string& issue_ref, const InsertCoupons& insert) {
   const Instant now = clock_.Now();
   std::map<std::string, IssuedCoupon> by_member;
-  std::vector<std::string> pending = member_ids;
-  std::optional<AuditEntry> unwritten = std::move(audit);
   for (int attempt = 0; !pending.empty(); ++attempt) {
     if (attempt > kMaxCodeRedraws) {
       return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
     }
     std::vector<IssuedCoupon> batch;
+    batch.reserve(pending.size());
     for (const std::string& id : pending) {
       batch.push_back(NewCoupon(definition, NewCode(prefix), id, now, issue_ref));
     }
-    auto skipped = coupons_.Insert(batch, unwritten);
+    auto skipped = insert(batch);
     if (!skipped) return Fail(skipped.error());
-    unwritten.reset();  // written with the first batch
-    std::set<std::string> skipped_codes(skipped->begin(), skipped->end());
+    const std::set<std::string> skipped_codes(skipped->begin(), skipped->end());
     pending.clear();
     for (IssuedCoupon& c : batch) {
       const std::string& id = *c.instance.member_id;
@@ -226,9 +238,7 @@ Result<std::vector<IssuedCoupon>> CouponService::IssueToMembers(
       }
     }
   }
-  std::vector<IssuedCoupon> out;
-  for (const std::string& id : member_ids) out.push_back(std::move(by_member[id]));
-  return out;
+  return by_member;
 }
 
 Result<IssueJob> CouponService::GetJob(const Actor& actor, const std::string& job_id) {
@@ -244,6 +254,12 @@ Result<CouponPage> CouponService::JobCodes(const Actor& actor, const std::string
   auto job = GetJob(actor, job_id);
   if (!job) return Fail(job.error());
   return coupons_.ForIssueRef("job:" + job_id, after_code, limit);
+}
+
+Status CouponService::RequireSegments() const {
+  if (segments_) return {};
+  return Fail(Code::kFailedPrecondition, "segments_unavailable",
+              "this server was started without the campaign module's segments");
 }
 
 Result<int64_t> CouponService::RunIssueJobs() {
@@ -312,10 +328,7 @@ Result<int64_t> CouponService::RunBulkJob(const IssueJob& job, const CouponDefin
 // definition, issue_ref) key ignores the repeat); the job remembers the last member of each
 // finished page.
 Result<int64_t> CouponService::RunSegmentJob(IssueJob job, const CouponDefinition& definition) {
-  if (!segments_) {
-    return Fail(Code::kFailedPrecondition, "segments_unavailable",
-                "this server was started without the campaign module's segments");
-  }
+  if (auto ok = RequireSegments(); !ok) return Fail(ok.error());
   int64_t made = 0;
   auto lost = [](const Error& e) { return e.slug == "lease_lost"; };  // another worker goes on
   while (true) {
@@ -343,33 +356,21 @@ Result<int64_t> CouponService::RunSegmentJob(IssueJob job, const CouponDefinitio
 
 Result<int64_t> CouponService::IssueSegmentPage(const IssueJob& job,
                                                 const CouponDefinition& definition,
-                                                std::vector<std::string> pending) {
-  const std::string issue_ref = "job:" + job.job_id;
+                                                std::vector<std::string> members) {
   int64_t made = 0;
-  for (int attempt = 0; !pending.empty(); ++attempt) {
-    if (attempt > kMaxCodeRedraws) {
-      return Fail(Code::kInternal, "code_space_exhausted", "could not draw unused coupon codes");
-    }
-    const Instant now = clock_.Now();
-    std::vector<IssuedCoupon> batch;
-    batch.reserve(pending.size());
-    for (const std::string& id : pending) {
-      batch.push_back(NewCoupon(definition, NewCode(job.prefix), id, now, issue_ref));
-    }
-    auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
-    if (!inserted) return Fail(inserted.error());
-    made += *inserted;
-    if (*inserted == static_cast<int64_t>(batch.size())) break;
-    // Some rows were ignored: members who have theirs from this job already (the page is done
-    // again), or a code that was drawn twice; only the latter draw again.
-    std::vector<std::string> missing;
-    for (const std::string& id : pending) {
-      auto existing = coupons_.FindByIssue(id, definition.id, issue_ref);
-      if (!existing) return Fail(existing.error());
-      if (!*existing) missing.push_back(id);
-    }
-    pending = std::move(missing);
-  }
+  auto issued = DrawAndInsert(
+      definition, std::move(members), job.prefix, "job:" + job.job_id,
+      [&](const std::vector<IssuedCoupon>& batch) -> Result<std::vector<std::string>> {
+        auto inserted = jobs_.InsertBatch(job, batch, clock_.Now() + kJobLease);
+        if (!inserted) return Fail(inserted.error());
+        made += *inserted;
+        if (*inserted == static_cast<int64_t>(batch.size())) return std::vector<std::string>{};
+        // The job's insert says how many went in, not which: every member is looked up.
+        std::vector<std::string> unsure;
+        for (const IssuedCoupon& c : batch) unsure.push_back(c.instance.code);
+        return unsure;
+      });
+  if (!issued) return Fail(issued.error());
   return made;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -170,12 +172,24 @@ class CouponService {
   Result<std::vector<CouponUse>> Uses(const std::vector<IssuedCoupon>& coupons,
                                       const std::string& store_zone);
   Result<CouponQuote> EvaluateAndReserve(const CouponCheckout& checkout);
+  Status RequireSegments() const;
   Result<int64_t> RunBulkJob(const IssueJob& job, const CouponDefinition& definition);
   Result<int64_t> RunSegmentJob(IssueJob job, const CouponDefinition& definition);
   // One coupon to each of `members` under the job's lease (lease_lost when another worker took
   // it); returns how many were new.
   Result<int64_t> IssueSegmentPage(const IssueJob& job, const CouponDefinition& definition,
                                    std::vector<std::string> members);
+  // Inserts a batch of member coupons; returns the codes it skipped (or may have skipped).
+  using InsertCoupons =
+      std::function<Result<std::vector<std::string>>(const std::vector<IssuedCoupon>&)>;
+  // Draws a code for each member and inserts the coupons through `insert`. A skipped member who
+  // has a coupon from issue_ref already keeps it; the others (their code was drawn twice) draw
+  // again. Returns each member's coupon.
+  Result<std::map<std::string, IssuedCoupon>> DrawAndInsert(const CouponDefinition& definition,
+                                                            std::vector<std::string> members,
+                                                            const std::string& prefix,
+                                                            const std::string& issue_ref,
+                                                            const InsertCoupons& insert);
 
   CouponDefinitionStore& definitions_;
   CouponRepository& coupons_;

@@ -4,7 +4,7 @@
 
 CREATE TABLE segments (
   segment_id  CHAR(24)     NOT NULL,
-  segment     TEXT         NOT NULL,
+  segment     MEDIUMTEXT   NOT NULL,  -- rules may list hundreds of SKUs
   created_at  DATETIME(6)  NOT NULL,
   created_by  VARCHAR(24)  NOT NULL,
   PRIMARY KEY (segment_id)

@@ -107,12 +107,14 @@ class SegmentDbTest : public ::testing::Test {
   }
 
   // A purchase as the tier engine counts it (visits 1), or a return (visits 0, negative spend).
-  void Activity(const std::string& member, int days_ago, int64_t spend_minor, int visits = 1) {
+  // `ref` is the till sale's txn_id when the purchase was one.
+  void Activity(const std::string& member, int days_ago, int64_t spend_minor, int visits = 1,
+                const std::string& ref = "test") {
     Exec(db_.pool(),
          "INSERT INTO tier_activity (member_id, activity_id, at, spend_minor, points, visits, ref) "
-         "VALUES (?,?,?,?,0,?,'test')",
+         "VALUES (?,?,?,?,0,?,?)",
          {member, dbtest::NewId(), DaysAgo(days_ago), std::to_string(spend_minor),
-          std::to_string(visits)});
+          std::to_string(visits), ref});
   }
 
   struct Line {
@@ -262,20 +264,35 @@ TEST_F(SegmentDbTest, LifecycleStagesFollowEnrolmentAndTheLastPurchase) {
   Activity(edge, 90, 1000);  // exactly 90 days ago is no longer "within 90 days"
   const auto at_risk = Member("at-risk", {});
   Activity(at_risk, 150, 1000);
+  const auto edge_180 = Member("180-days", {});
+  Activity(edge_180, 180, 1000);  // exactly 180 days ago is lapsed
   const auto lapsed = Member("lapsed", {});
   Activity(lapsed, 181, 1000);
   const auto future = Member("purchase-after-now", {});
   Activity(future, -1, 1000);  // recorded after the instant evaluated: not seen
+  // Till sales as the sale service records them: the purchase row refs the sale; a void or a
+  // full return adds its own negative row under the return's id.
+  auto sale_with_activity = [&](const std::string& name, int64_t returned_qty, bool voided) {
+    const auto m = Member(name, {});
+    const std::string txn =
+        Sale(m, 20, {{"RICE-5KG", "rice", 2, 9000, returned_qty}}, "S1", voided);
+    Activity(m, 20, 9000, 1, txn);
+    if (voided || returned_qty == 2) Activity(m, 19, -9000, -1, dbtest::NewId());
+  };
+  sale_with_activity("only-sale-voided", 0, true);
+  sale_with_activity("only-sale-returned-in-full", 2, false);
+  sale_with_activity("only-sale-half-returned", 1, false);
 
   auto stage = [&](LifecycleStage s) { return Select({.lifecycle = {s}}); };
   EXPECT_EQ(stage(LifecycleStage::kNew), Names({"new"}));
   EXPECT_EQ(stage(LifecycleStage::kNeverPurchased),
-            Names({"never", "only-a-return", "purchase-after-now"}));
-  EXPECT_EQ(stage(LifecycleStage::kActive), Names({"active"}));
+            Names({"never", "only-a-return", "purchase-after-now", "only-sale-voided",
+                   "only-sale-returned-in-full"}));
+  EXPECT_EQ(stage(LifecycleStage::kActive), Names({"active", "only-sale-half-returned"}));
   EXPECT_EQ(stage(LifecycleStage::kAtRisk), Names({"90-days", "at-risk"}));
-  EXPECT_EQ(stage(LifecycleStage::kLapsed), Names({"lapsed"}));
+  EXPECT_EQ(stage(LifecycleStage::kLapsed), Names({"180-days", "lapsed"}));
   EXPECT_EQ(Select({.lifecycle = {LifecycleStage::kAtRisk, LifecycleStage::kLapsed}}),
-            Names({"90-days", "at-risk", "lapsed"}));
+            Names({"90-days", "at-risk", "180-days", "lapsed"}));
 }
 
 TEST_F(SegmentDbTest, RfmScoresRankPurchasersInTheWindowAndGiveTiesOneScore) {
@@ -289,7 +306,7 @@ TEST_F(SegmentDbTest, RfmScoresRankPurchasersInTheWindowAndGiveTiesOneScore) {
   };
   for (const Buyer& b : {Buyer{"a", 1, 1000, 90}, Buyer{"b", 1, 1000, 90}, Buyer{"c", 2, 3000, 60},
                          Buyer{"d", 3, 3000, 30}, Buyer{"e", 4, 5000, 10}}) {
-    const auto m = Member(b.name);
+    const auto m = Member(b.name, {.tier = b.name[0] >= 'd' ? "gold" : "base"});
     for (int v = 0; v < b.visits; ++v) Activity(m, b.days_ago, b.spend_per_visit);
   }
   const auto old = Member("outside-window");
@@ -305,7 +322,8 @@ TEST_F(SegmentDbTest, RfmScoresRankPurchasersInTheWindowAndGiveTiesOneScore) {
   EXPECT_EQ(Select({.rfm = {.recency = {2}}}), Names({"a", "b"}));      // 90 days ago
   // Scores combine, and with the other rules.
   EXPECT_EQ(Select({.rfm = {.recency = {4, 5}, .monetary = {4}}}), Names({"d"}));
-  EXPECT_EQ(Select({.tiers = {"gold"}, .rfm = {.recency = {5}}}), Names());
+  EXPECT_EQ(Select({.tiers = {"gold"}, .rfm = {.recency = {5}}}), Names({"e"}));  // d, e gold
+  EXPECT_EQ(Select({.tiers = {"base"}, .rfm = {.recency = {4, 5}}}), Names());
   // Without a purchase in the window there is no score to match.
   EXPECT_EQ(Select({.rfm = {.recency = {1, 2, 3, 4, 5}}}), Names({"a", "b", "c", "d", "e"}));
 }
@@ -322,16 +340,21 @@ TEST_F(SegmentDbTest, PurchaseRulesCountSalesLessReturnsAndVoids) {
   Sale(voided, 10, {{"RICE-5KG", "rice", 1, 5000}}, "S1", /*voided=*/true);
   const auto mooncakes = Member("mooncakes-last-autumn");
   Sale(mooncakes, 200, {{"MOONCAKE-01", "bakery", 3, 24000}});
+  const auto rice_long_ago = Member("rice-40-days-ago");
+  Sale(rice_long_ago, 40, {{"RICE-5KG", "rice", 1, 5000}});
   Member("never-bought");
 
   const auto rice = [](PurchaseRule r) {
     r.categories = {"rice"};
     return r;
   };
-  EXPECT_EQ(Select({.purchases = {rice({})}}), Names({"rice-twice", "rice-half-returned"}));
+  EXPECT_EQ(Select({.purchases = {rice({})}}),
+            Names({"rice-twice", "rice-half-returned", "rice-40-days-ago"}));
   EXPECT_EQ(Select({.purchases = {rice({.count = {2, std::nullopt}})}}), Names({"rice-twice"}));
   EXPECT_EQ(Select({.purchases = {rice({.within_days = 30})}}),
             Names({"rice-twice", "rice-half-returned"}));
+  EXPECT_EQ(Select({.purchases = {rice({.within_days = 30, .count = {2, std::nullopt}})}}),
+            Names());  // rice-twice bought twice, but once 40 days ago
   EXPECT_EQ(Select({.purchases = {rice({.store_ids = {"S2"}})}}), Names({"rice-twice"}));
   EXPECT_EQ(Select({.purchases = {{.skus = {"OIL-1L"}}}}), Names({"rice-twice"}));
   // Spend on the matching lines less the returned share: 4500 for the half-returned member.
@@ -339,17 +362,20 @@ TEST_F(SegmentDbTest, PurchaseRulesCountSalesLessReturnsAndVoids) {
             Names({"rice-half-returned"}));
   EXPECT_EQ(Select({.purchases = {rice({.spend_minor = {10000, std::nullopt}})}}),
             Names({"rice-twice"}));  // 5000 + 9000; the oil line is not rice
-  // An absolute period: the mooncake sale 200 days ago.
-  EXPECT_EQ(Select({.purchases = {{.categories = {"bakery"},
-                                   .since = Now() - 201 * 24h,
-                                   .until = Now() - 199 * 24h}}}),
+  // An absolute period: the mooncake sale exactly 200 days ago. since is inclusive, until not.
+  const Instant sold_at = Now() - 200 * 24h;
+  EXPECT_EQ(Select({.purchases = {{.categories = {"bakery"}, .since = sold_at}}}),
             Names({"mooncakes-last-autumn"}));
-  EXPECT_EQ(Select({.purchases = {{.categories = {"bakery"}, .until = Now() - 201 * 24h}}}),
-            Names());
+  EXPECT_EQ(Select({.purchases = {{.categories = {"bakery"}, .until = sold_at}}}), Names());
+  EXPECT_EQ(Select({.purchases = {{.categories = {"bakery"}, .until = sold_at + 1us}}}),
+            Names({"mooncakes-last-autumn"}));
   // "Did not buy rice": everyone else, including the fully returned and voided ones.
   EXPECT_EQ(
       Select({.purchases = {rice({.count = {std::nullopt, 0}})}}),
       Names({"rice-returned-in-full", "rice-voided", "mooncakes-last-autumn", "never-bought"}));
+  EXPECT_EQ(Select({.purchases = {rice({.within_days = 30, .count = {std::nullopt, 0}})}}),
+            Names({"rice-returned-in-full", "rice-voided", "mooncakes-last-autumn",
+                   "rice-40-days-ago", "never-bought"}));
   // Two rules must both hold.
   EXPECT_EQ(Select({.purchases = {rice({}), {.categories = {"oil"}}}}), Names({"rice-twice"}));
 }

@@ -603,9 +603,8 @@ TEST(ValidateSegmentTest, ProblemsNameTheFieldAndSayWhatIsAccepted) {
   }
 }
 
-// segment.h documents {"max": 0} as "did not buy", but the codec reads a sent count object into
-// the default {min: 1}, so the rule becomes min 1, max 0 and ValidateSegment refuses it (see the
-// report; enable once fixed).
+// {"max": 0} is "did not buy": a count that is sent replaces the default {min: 1} whole, so the
+// rule has no min and passes validation.
 TEST(SegmentJsonAndValidationTest, DidNotBuyWithOnlyMaxZeroIsAccepted) {
   Json doc = {{"name_en", "Lapsed dairy buyers"},
               {"rules", {{"purchases", {{{"categories", {"dairy"}}, {"count", {{"max", 0}}}}}}}}};
