@@ -206,8 +206,8 @@ Result<std::vector<IssuedCoupon>> CouponService::IssueToMembers(
 }
 
 Result<std::map<std::string, IssuedCoupon>> CouponService::DrawAndInsert(
-    const CouponDefinition& definition, std::vector<std::string> pending,
-    const std::string& prefix, const std::string& issue_ref, const InsertCoupons& insert) {
+    const CouponDefinition& definition, std::vector<std::string> pending, const std::string& prefix,
+    const std::string& issue_ref, const InsertCoupons& insert) {
   const Instant now = clock_.Now();
   std::map<std::string, IssuedCoupon> by_member;
   for (int attempt = 0; !pending.empty(); ++attempt) {
@@ -273,8 +273,11 @@ Result<int64_t> CouponService::RunIssueJobs() {
     auto ran = !definition      ? Result<int64_t>(Fail(definition.error()))
                : job.segment_id ? RunSegmentJob(job, *definition)
                                 : RunBulkJob(job, *definition);
-    if (!ran && (ran.error().code == Code::kNotFound)) {
-      // The definition or the segment is gone: nothing more can be issued.
+    const bool transient =
+        !ran && (ran.error().code == Code::kUnavailable || ran.error().code == Code::kAborted);
+    if (!ran && !transient) {
+      // The definition or the segment is gone or cannot be read: running again would fail the
+      // same way, so the job ends with the reason.
       if (auto ok = jobs_.Finish(job, IssueJobState::kFailed, ran.error().message, clock_.Now());
           !ok) {
         return Fail(ok.error());
@@ -335,6 +338,11 @@ Result<int64_t> CouponService::RunSegmentJob(IssueJob job, const CouponDefinitio
     auto fetched =
         segments_->AudienceAfter(*job.segment_id, job.after_member_id, options_.segment_fetch);
     if (!fetched) return Fail(fetched.error());
+    // The evaluation may have taken a while: renew the lease (or learn it was lost) before
+    // issuing from it.
+    if (auto ok = jobs_.Advance(job, job.after_member_id, clock_.Now() + kJobLease); !ok) {
+      return lost(ok.error()) ? Result<int64_t>(made) : Fail(ok.error());
+    }
     for (size_t start = 0; start < fetched->size(); start += options_.segment_page) {
       const size_t end = std::min(fetched->size(), start + options_.segment_page);
       const std::vector<std::string> page(fetched->begin() + start, fetched->begin() + end);

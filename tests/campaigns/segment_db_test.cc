@@ -454,5 +454,35 @@ TEST_F(SegmentDbTest, CouponsIssuedToASegmentReachEachMemberOnceEvenWhenTheJobRu
   EXPECT_EQ(QueryInt(db_.pool(), "SELECT COUNT(*) FROM coupon_issue_jobs"), 1);
 }
 
+TEST_F(SegmentDbTest, ASegmentJobThatCannotReadItsSegmentFailsWithTheReason) {
+  ASSERT_TRUE(points_.PutProgram(Admin(), DefaultProgram()).has_value());
+  Member("gold", {.tier = "gold"});
+  const std::string segment = SegmentOf({.tiers = {"gold"}});
+  CouponDefinition d;
+  d.name_zh = "金卡专享";
+  d.name_en = "Gold only";
+  d.kind = CouponKind::kFixedAmount;
+  d.amount_minor = 1000;
+  auto definition = coupons_.CreateDefinition(Admin(), d);
+  ASSERT_TRUE(definition.has_value()) << definition.error().message;
+  IssueRequest request;
+  request.segment_id = segment;
+  auto queued = coupons_.Issue(Admin(), definition->id, request, "");
+  ASSERT_TRUE(queued.has_value()) << queued.error().message;
+  // The stored rules are damaged after the job was queued (a bad manual edit, say).
+  Exec(db_.pool(), "UPDATE segments SET segment = '{\"rules\": 7}' WHERE segment_id = ?",
+       {segment});
+
+  auto made = coupons_.RunIssueJobs();
+  ASSERT_TRUE(made.has_value()) << made.error().message;
+  EXPECT_EQ(*made, 0);
+  auto job = coupons_.GetJob(Admin(), queued->job->job_id);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->state, IssueJobState::kFailed) << "not retried forever";
+  EXPECT_NE(job->error.find("cannot be read"), std::string::npos) << job->error;
+  EXPECT_EQ(coupons_.RunIssueJobs().value_or(-1), 0);
+  EXPECT_EQ(QueryInt(db_.pool(), "SELECT COUNT(*) FROM coupons"), 0);
+}
+
 }  // namespace
 }  // namespace loyalty
