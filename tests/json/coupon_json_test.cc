@@ -428,15 +428,7 @@ TEST(CouponDefinitionFromJsonFuzzTest, MutatedDefinitionsNeverThrow) {
       continue;
     }
     ++refused;
-    const Error& error = result.error();
-    ASSERT_EQ(error.code, Code::kInvalidArgument) << error.message << " for " << shown();
-    EXPECT_EQ(error.slug, kSlug);
-    const std::string* field = error.Detail("field");
-    ASSERT_NE(field, nullptr) << error.message << " for " << shown();
-    ASSERT_FALSE(field->empty()) << error.message << " for " << shown();
-    EXPECT_EQ(error.message.rfind(*field, 0), 0u) << error.message;
-    ASSERT_NO_THROW((void)Json(error.message).dump()) << shown();
-    ASSERT_NO_THROW((void)Json(*field).dump()) << shown();
+    ASSERT_TRUE(testing::IsActionableRefusal(result.error(), kSlug)) << shown();
   }
   EXPECT_GT(accepted, 100);
   EXPECT_GT(refused, 100);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -11,9 +12,33 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "loyalty/common/error.h"
+
 namespace loyalty::testing {
+
+// What a codec's refusal of a mutated document must be: kInvalidArgument with `slug`, a
+// non-empty "field" detail that starts the message, and both serialisable by the problem+json
+// writer (bad UTF-8 in a key must not make the answer itself fail).
+inline ::testing::AssertionResult IsActionableRefusal(const Error& error, const std::string& slug) {
+  auto fail = [&](const char* why) {
+    return ::testing::AssertionFailure() << why << ": " << error.slug << " " << error.message;
+  };
+  if (error.code != Code::kInvalidArgument) return fail("not invalid_argument");
+  if (error.slug != slug) return fail(("slug is not " + slug).c_str());
+  const std::string* field = error.Detail("field");
+  if (field == nullptr || field->empty()) return fail("no field detail");
+  if (error.message.rfind(*field, 0) != 0) return fail("the message does not start with the field");
+  try {
+    (void)nlohmann::json(error.message).dump();
+    (void)nlohmann::json(*field).dump();
+  } catch (const std::exception&) {
+    return fail("message or field cannot be written as JSON");
+  }
+  return ::testing::AssertionSuccess();
+}
 
 class JsonMutator {
  public:

@@ -433,16 +433,7 @@ TEST(ProgramFromJsonFuzzTest, MutatedProgramsNeverThrow) {
       continue;
     }
     ++refused;
-    const Error& error = result.error();
-    ASSERT_EQ(error.code, Code::kInvalidArgument) << error.message << " for " << shown();
-    EXPECT_EQ(error.slug, "invalid_program");
-    const std::string* field = error.Detail("field");
-    ASSERT_NE(field, nullptr) << error.message << " for " << shown();
-    ASSERT_FALSE(field->empty()) << error.message << " for " << shown();
-    EXPECT_EQ(error.message.rfind(*field, 0), 0u) << error.message;
-    // The problem+json writer will serialise both.
-    ASSERT_NO_THROW((void)Json(error.message).dump()) << shown();
-    ASSERT_NO_THROW((void)Json(*field).dump()) << shown();
+    ASSERT_TRUE(testing::IsActionableRefusal(result.error(), "invalid_program")) << shown();
   }
   // The loop explored both outcomes, not only one.
   EXPECT_GT(accepted, 200);
