@@ -10,6 +10,19 @@ namespace {
 
 Instant DaysBefore(Instant now, int64_t days) { return now - std::chrono::days(days); }
 
+SqlParam Text(const std::string& v) { return SqlParam(v); }
+
+// " IN (?,...)" for `values`, which are appended to `params` through `to_param`.
+template <typename T, typename ToParam>
+std::string InList(const std::vector<T>& values, ToParam to_param, std::vector<SqlParam>& params) {
+  std::string sql = " IN (";
+  for (size_t i = 0; i < values.size(); ++i) {
+    sql += i ? ",?" : "?";
+    params.push_back(to_param(values[i]));
+  }
+  return sql + ")";
+}
+
 class Builder {
  public:
   explicit Builder(Instant now) : now_(now) {}
@@ -26,16 +39,12 @@ class Builder {
   template <typename T, typename ToParam>
   void WhereIn(const std::string& expr, const std::vector<T>& values, ToParam to_param) {
     if (values.empty()) return;
-    std::string sql = expr + " IN (";
     std::vector<SqlParam> params;
-    for (size_t i = 0; i < values.size(); ++i) {
-      sql += i ? ",?" : "?";
-      params.push_back(to_param(values[i]));
-    }
-    Where(sql + ")", std::move(params));
+    const std::string list = InList(values, to_param, params);
+    Where(expr + list, std::move(params));
   }
   void WhereIn(const std::string& expr, const std::vector<std::string>& values) {
-    WhereIn(expr, values, [](const std::string& v) { return SqlParam(v); });
+    WhereIn(expr, values, Text);
   }
   void WhereRange(const std::string& expr, const IntRange& range) {
     if (range.min) Where(expr + " >= ?", {*range.min});
@@ -87,13 +96,7 @@ std::string PurchaseSubquery(Builder& b, const PurchaseRule& rule, const std::st
     params.push_back(b.Time(*rule.until));
   }
   auto any_of = [&](const std::string& column, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    sql += " AND " + column + " IN (";
-    for (size_t i = 0; i < values.size(); ++i) {
-      sql += i ? ",?" : "?";
-      params.push_back(values[i]);
-    }
-    sql += ")";
+    if (!values.empty()) sql += " AND " + column + InList(values, Text, params);
   };
   any_of("l.sku", rule.skus);
   any_of("l.category", rule.categories);
@@ -150,16 +153,13 @@ SegmentSql BuildSegmentSql(const SegmentRules& rules, Instant now) {
                               " IS NULL THEN 'never_purchased' WHEN " + last +
                               " > ? THEN 'active' WHEN " + last +
                               " > ? THEN 'at_risk' ELSE 'lapsed' END)";
-    std::string sql = stage + " IN (";
     const std::string at = b.Time(now);
     std::vector<SqlParam> params{
         b.Time(DaysBefore(now, kNewMemberDays)), at, at,
         b.Time(DaysBefore(now, kActiveDays)),    at, b.Time(DaysBefore(now, kAtRiskDays))};
-    for (size_t i = 0; i < rules.lifecycle.size(); ++i) {
-      sql += i ? ",?" : "?";
-      params.push_back(std::string(LifecycleStageName(rules.lifecycle[i])));
-    }
-    b.Where(sql + ")", std::move(params));
+    const std::string list = InList(
+        rules.lifecycle, [](LifecycleStage s) { return Text(LifecycleStageName(s)); }, params);
+    b.Where(stage + list, std::move(params));
   }
   const RfmRule& rfm = rules.rfm;
   if (!rfm.recency.empty() || !rfm.frequency.empty() || !rfm.monetary.empty()) {
